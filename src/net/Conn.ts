@@ -1,0 +1,184 @@
+import type { CloseReason, ConnSink, Transport } from './Transport';
+import type { Pdu, EncodeOptions } from '../pdu/Pdu';
+import { encodeFrame } from '../pdu/Pdu';
+import { HEADER_LENGTH, peekLength, readHeader } from '../pdu/header';
+import { PduError } from '../pdu/PduError';
+import type { HandlerTable } from './HandlerTable';
+import type { Logger } from '../util/log';
+import { nowMs } from '../util/clock';
+
+/** protocol.md §1.5 Rewrite: the maxima we enforce. */
+export const MAX_CLIENT_PDU = 4 * 1024 * 1024;
+export const MAX_LINK_PDU = 64 * 1024 * 1024;
+
+/** servers.md §1.9: when to send a heartbeat (if nothing was sent) and when to give up (if nothing arrived). */
+export interface HeartbeatPolicy {
+  /** Send CID_OTHER_HEARTBEAT when nothing was sent for this long; 0 = never (client ports). */
+  sendAfterMs: number;
+  /** Close when nothing was received for this long; 0 = never. */
+  timeoutMs: number;
+}
+
+export const LINK_HEARTBEAT: HeartbeatPolicy = { sendAfterMs: 5_000, timeoutMs: 30_000 };
+export const PC_CLIENT_HEARTBEAT: HeartbeatPolicy = { sendAfterMs: 0, timeoutMs: 120_000 };
+export const MOBILE_CLIENT_HEARTBEAT: HeartbeatPolicy = { sendAfterMs: 0, timeoutMs: 300_000 };
+
+const CID_OTHER_HEARTBEAT = 0x0701;
+const EMPTY = Buffer.alloc(0);
+
+export interface ConnOptions {
+  maxPduLength: number;
+  heartbeat: HeartbeatPolicy;
+  log: Logger;
+}
+
+/**
+ * Base of every PDU connection. Frames bytes into PDUs across arbitrary read boundaries, dispatches
+ * them through the subclass's handler table, sends frames, and keeps the two timestamps heartbeats
+ * and timeouts are decided on (servers.md §1.8). Bad framing closes this connection only.
+ */
+export abstract class Conn implements ConnSink {
+  id = 0;
+  peerIp = '';
+  peerPort = 0;
+  closed = false;
+  lastRecv: number;
+  lastSend: number;
+  bytesIn = 0;
+  heartbeat: HeartbeatPolicy;
+  readonly maxPduLength: number;
+  protected readonly log: Logger;
+  /** Partial frame carried over between reads; empty when reads align with frames. */
+  private pending: Buffer = EMPTY;
+  private closeNotified = false;
+
+  constructor(readonly transport: Transport, opts: ConnOptions) {
+    this.maxPduLength = opts.maxPduLength;
+    this.heartbeat = opts.heartbeat;
+    this.log = opts.log;
+    this.lastRecv = this.lastSend = nowMs();
+  }
+
+  /** The table this connection dispatches through. */
+  protected abstract get handlers(): HandlerTable<this>;
+
+  /** Called once, after the socket is gone. Subclasses clean up server state here. */
+  protected onClosed(_reason: CloseReason, _errno: number): void {}
+
+  /** A command with no handler: logged and dropped, like the original (protocol.md §1.5). */
+  protected onUnknown(pdu: Pdu): void {
+    this.log.warn({ conn: this.id, cid: pdu.header.commandId }, 'no handler for command; dropped');
+  }
+
+  // ---- ConnSink ----
+
+  onData(buf: Buffer, offset: number, length: number): void {
+    this.lastRecv = nowMs();
+    this.bytesIn += length;
+    let data: Buffer;
+    let pos: number;
+    let end: number;
+    if (this.pending.length === 0) {
+      data = buf; pos = offset; end = offset + length;
+    } else {
+      data = Buffer.concat([this.pending, buf.subarray(offset, offset + length)]);
+      pos = 0; end = data.length;
+      this.pending = EMPTY;
+    }
+    while (!this.closed && end - pos >= HEADER_LENGTH) {
+      const len = peekLength(data, pos);
+      if (len < HEADER_LENGTH || len > this.maxPduLength) {
+        let err: PduError;
+        try { readHeader(data, pos, this.maxPduLength); err = new PduError('short-header', 'unreachable'); }
+        catch (e) { err = e as PduError; }
+        this.log.warn({ conn: this.id, peer: `${this.peerIp}:${this.peerPort}`, reason: err.reason, err: err.message }, 'bad frame; closing connection');
+        this.close();
+        return;
+      }
+      if (end - pos < len) break;
+      const header = readHeader(data, pos, this.maxPduLength);
+      // Copy the body out: the read buffer belongs to the transport and is reused after this call.
+      const body = Buffer.allocUnsafe(len - HEADER_LENGTH);
+      data.copy(body, 0, pos + HEADER_LENGTH, pos + len);
+      pos += len;
+      this.dispatch({ header, body });
+    }
+    if (!this.closed && pos < end) {
+      this.pending = Buffer.from(data.subarray(pos, end));
+    }
+  }
+
+  onClose(reason: CloseReason, errno: number): void {
+    if (this.closeNotified) return;
+    this.closeNotified = true;
+    this.closed = true;
+    this.pending = EMPTY;
+    this.onClosed(reason, errno);
+  }
+
+  onConnect(_errno: number): void {}
+
+  onDrain(): void {}
+
+  // ---- dispatch ----
+
+  protected dispatch(pdu: Pdu): void {
+    const h = this.handlers.get(pdu.header.commandId);
+    if (!h) { this.onUnknown(pdu); return; }
+    try {
+      const r = h(this, pdu);
+      if (r && typeof (r as Promise<void>).then === 'function') {
+        (r as Promise<void>).catch((err: unknown) => this.onHandlerError(pdu, err));
+      }
+    } catch (err) {
+      this.onHandlerError(pdu, err);
+    }
+  }
+
+  /** A body that is not valid protobuf is garbage: close (protocol.md §1.5 Rewrite). Anything else: log. */
+  protected onHandlerError(pdu: Pdu, err: unknown): void {
+    if (err instanceof PduError) {
+      this.log.warn({ conn: this.id, cid: pdu.header.commandId, reason: err.reason, err: err.message }, 'malformed PDU; closing connection');
+      this.close();
+      return;
+    }
+    this.log.error({ conn: this.id, cid: pdu.header.commandId, err }, 'handler failed');
+  }
+
+  // ---- sending ----
+
+  /** Send a frame built from an encoded body. */
+  send(commandId: number, body: Uint8Array, opts?: EncodeOptions): boolean {
+    return this.sendRaw(encodeFrame(commandId, body, opts));
+  }
+
+  /** Send bytes that already are one or more whole frames. */
+  sendRaw(frame: Uint8Array): boolean {
+    if (this.closed) return false;
+    this.lastSend = nowMs();
+    return this.transport.write(this.id, frame);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true; // stop parsing the rest of this read at once (servers.md §1.5 Rewrite)
+    // Transport.close synchronously calls onClose('local'), which runs onClosed exactly once.
+    this.transport.close(this.id);
+  }
+
+  /** Driven once a second by the shared Ticker (never a timer per connection). */
+  onTick(now: number): void {
+    if (this.closed) return;
+    const hb = this.heartbeat;
+    if (hb.timeoutMs > 0 && now - this.lastRecv > hb.timeoutMs) {
+      this.log.info({ conn: this.id, peer: `${this.peerIp}:${this.peerPort}`, idleMs: now - this.lastRecv }, 'timeout: nothing received; closing');
+      this.close();
+      return;
+    }
+    if (hb.sendAfterMs > 0 && now - this.lastSend > hb.sendAfterMs) this.sendHeartbeat();
+  }
+
+  protected sendHeartbeat(): void {
+    this.send(CID_OTHER_HEARTBEAT, EMPTY);
+  }
+}
