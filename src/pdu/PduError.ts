@@ -3,6 +3,8 @@ export type PduErrorReason =
   | 'short-header'      // fewer than 16 bytes where a header was expected
   | 'length-too-small'  // length field < 16 (original: undefined behaviour, protocol.md §1.5)
   | 'length-too-large'  // length field over the port's configured maximum
+  | 'short-body'        // decodePdu: the frame ends before `length` bytes
+  | 'trailing-bytes'    // decodePdu: bytes after the `length` bytes of a single frame
   | 'bad-protobuf'      // body is not valid protobuf wire format or misses a required field
   | 'unknown-command'   // command id not in the command table
   | 'bad-service'       // service id != command id >> 8
