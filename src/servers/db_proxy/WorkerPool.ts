@@ -1,0 +1,87 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../../util/log';
+import type { DbProxyConfig } from './DbProxyConfig';
+import type { FromWorker, RequestMsg, WorkerInit } from './wire';
+import { workerIndex, WorkKey } from './workKey';
+
+/** Where a worker's answers go: the I/O thread's link table. */
+export type ReplySink = (connId: number, cid: number, frame: Uint8Array | null) => void;
+
+const DRAIN_TIMEOUT_MS = 5000;
+
+/**
+ * The worker threads of db_proxy (db_proxy.md §2.6) seen from the I/O thread: requests go to the
+ * worker their work key maps to; each answer comes back as one `done` message, handed to the sink
+ * at once (a MessagePort wake-up, not the original's 10 ms poll, §2.3).
+ */
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private inFlight = 0;
+  private stopping = false;
+
+  constructor(private readonly sink: ReplySink, private readonly log: Logger) {}
+
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  async start(config: DbProxyConfig, count: number): Promise<void> {
+    const file = path.join(__dirname, 'worker', 'workerMain.js');
+    const ready: Array<Promise<void>> = [];
+    for (let index = 0; index < count; index++) {
+      const init: WorkerInit = { index, workers: count, config };
+      const w = new Worker(file, { workerData: init });
+      this.workers.push(w);
+      ready.push(new Promise<void>((resolve, reject) => {
+        const onMsg = (m: FromWorker): void => { if (m.t === 'ready') { w.off('message', onMsg); resolve(); } };
+        w.on('message', onMsg);
+        w.once('error', reject);
+      }));
+      w.on('message', (m: FromWorker) => this.onMessage(m));
+      w.on('error', (err) => this.log.error({ worker: index, err }, 'worker thread failed'));
+      w.on('exit', (code) => {
+        if (!this.stopping || code !== 0) this.log.error({ worker: index, code, stopping: this.stopping }, 'worker thread exited');
+      });
+    }
+    await Promise.all(ready);
+  }
+
+  /** Queue one request; the body is transferred to the worker. */
+  submit(connId: number, cid: number, seq: number, key: WorkKey, body: Uint8Array): void {
+    const w = this.workers[workerIndex(key, this.workers.length)]!;
+    // An exact-size copy: Conn's bodies may be views into a shared pool slab.
+    const own = new Uint8Array(body);
+    const msg: RequestMsg = { t: 'req', connId, cid, seq, key, body: own };
+    this.inFlight++;
+    w.postMessage(msg, [own.buffer as ArrayBuffer]);
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.t !== 'done') return;
+    this.inFlight--;
+    this.sink(m.connId, m.cid, m.frame);
+  }
+
+  /**
+   * Rewrite of the SIGTERM path (§1): let every queued task finish and its reply go out (bounded
+   * wait), then close the backends and stop the threads.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const exited = this.workers.map((w) => new Promise<void>((resolve) => {
+      w.once('exit', () => resolve());
+      w.postMessage({ t: 'drain' });
+    }));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(exited), new Promise<void>((r) => { timer = setTimeout(r, DRAIN_TIMEOUT_MS); })]);
+    if (timer) clearTimeout(timer);
+    if (this.inFlight > 0) this.log.warn({ pending: this.inFlight }, 'stopping with requests still unanswered');
+    // Only threads that did not finish in time are killed.
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

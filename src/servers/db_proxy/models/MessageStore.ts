@@ -1,0 +1,180 @@
+import type { Logger } from '../../../util/log';
+import { DbError, inList, isConnectionError, Mysql, TxConn } from '../worker/Mysql';
+import type { RedisRoles } from '../worker/RedisRoles';
+import { RedisKey } from '../worker/RedisRoles';
+import { GROUP_TABLES, SHARDS, SINGLE_TABLES } from './MessageModel';
+import { GROUP_MSG_STORED } from './UnreadScripts';
+import { unixNow } from './time';
+
+interface RowBase {
+  from: number;
+  msgId: number;
+  content: string;
+  type: number;
+  created: number;
+  /** Session rows to make visible and touch with "now" (sender's, and receiver's for single). */
+  sessionIds: number[];
+}
+export interface SingleRow extends RowBase { kind: 'single'; relation: number; to: number }
+export interface GroupRow extends RowBase { kind: 'group'; group: number }
+export type MessageRow = SingleRow | GroupRow;
+
+interface Pending {
+  row: MessageRow;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/** Largest multi-row INSERT; batches are cut into power-of-two chunks so few statements get prepared. */
+const MAX_CHUNK = 64;
+/** How long a batch keeps retrying while MySQL is unreachable (it was definitely not stored). */
+const RETRY_WINDOW_MS = 3000;
+const RETRY_PAUSE_MS = 200;
+
+/**
+ * The write side of CID_MSG_DATA with group commit (db_proxy.md §10 Rewrite: a message is acked
+ * only after it is durably stored). Every message handed in while a commit is running joins the
+ * next batch; a batch is ONE transaction: multi-row INSERTs per shard, the session touches, the
+ * groups' lastChated. The returned promise resolves after COMMIT (and the unread counters), so the
+ * caller's ack implies durability; it rejects when the batch was not stored.
+ */
+export class MessageStore {
+  private queue: Pending[] = [];
+  private busy = false;
+  /** Figures for the bench and tests. */
+  batches = 0;
+  rows = 0;
+
+  constructor(
+    private readonly master: Mysql,
+    private readonly redis: RedisRoles,
+    private readonly batchMax: number,
+    private readonly log: Logger,
+  ) {}
+
+  store(row: MessageRow): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      if (!this.busy) void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    this.busy = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.batchMax);
+        await this.commit(batch);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    const rows = batch.map((p) => p.row);
+    try {
+      await this.withRetry(() => this.master.tx((c) => this.write(c, rows)));
+    } catch (err) {
+      const e = err as Error;
+      this.log.error({ rows: rows.length, err: e.message, atCommit: err instanceof DbError && err.atCommit }, 'message batch not stored');
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    this.batches++;
+    this.rows += rows.length;
+    await this.countUnread(rows);
+    for (const p of batch) p.resolve();
+  }
+
+  private async write(c: TxConn, rows: MessageRow[]): Promise<void> {
+    const now = unixNow();
+    const byTable = new Map<string, MessageRow[]>();
+    for (const r of rows) {
+      const table = r.kind === 'single' ? SINGLE_TABLES[r.relation % SHARDS]! : GROUP_TABLES[r.group % SHARDS]!;
+      const list = byTable.get(table);
+      if (list) list.push(r); else byTable.set(table, [r]);
+    }
+    for (const [table, list] of byTable) {
+      for (const chunk of pow2Chunks(list)) {
+        const single = chunk[0]!.kind === 'single';
+        const values = new Array(chunk.length).fill(single ? '(?,?,?,?,?,?,0,?,?)' : '(?,?,?,?,?,0,?,?)').join(',');
+        const params: Array<number | string> = [];
+        for (const r of chunk) {
+          if (r.kind === 'single') params.push(r.relation, r.from, r.to, r.msgId, r.content, r.type, r.created, r.created);
+          else params.push(r.group, r.from, r.msgId, r.content, r.type, r.created, r.created);
+        }
+        await c.exec(single
+          ? `INSERT INTO ${table} (relateId, fromId, toId, msgId, content, type, status, created, updated) VALUES ${values}`
+          : `INSERT INTO ${table} (groupId, userId, msgId, content, type, status, created, updated) VALUES ${values}`, params);
+      }
+    }
+    // B2 ensure + touch in one statement: visible again, and moved up (§6.10 steps 2, 3, 6).
+    const sessions = unique(rows.flatMap((r) => r.sessionIds).filter((id) => id > 0));
+    for (const chunk of pow2Chunks(sessions)) {
+      const { marks, params } = inList(chunk);
+      await c.exec(`UPDATE IMRecentSession SET status = 0, updated = ? WHERE id IN (${marks})`, [now, ...params]);
+    }
+    const groups = unique(rows.filter((r): r is GroupRow => r.kind === 'group').map((r) => r.group));
+    for (const chunk of pow2Chunks(groups)) {
+      const { marks, params } = inList(chunk);
+      await c.exec(`UPDATE IMGroup SET lastChated = ? WHERE id IN (${marks})`, [now, ...params]);
+    }
+  }
+
+  /** Counters after COMMIT, in one pipeline. A failure here leaves the messages stored: log only. */
+  private async countUnread(rows: MessageRow[]): Promise<void> {
+    try {
+      await this.redis.run('unread', 'count unread', async (r) => {
+        const p = r.pipeline();
+        for (const row of rows) {
+          if (row.kind === 'single') p.hincrby(RedisKey.unread(row.to), String(row.from), 1);
+          else p.eval(GROUP_MSG_STORED, 2, RedisKey.groupCounter(row.group), RedisKey.userGroupCounter(row.from, row.group));
+        }
+        const results = await p.exec();
+        const failed = (results ?? []).find(([err]) => err);
+        if (failed) throw failed[0] as Error;
+      });
+    } catch (err) {
+      this.log.error({ rows: rows.length, err: (err as Error).message }, 'messages stored but unread counters not updated');
+    }
+  }
+
+  /** Retry while the failure left nothing stored and MySQL may be coming back (restart, failover). */
+  private async withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + RETRY_WINDOW_MS;
+    for (;;) {
+      try {
+        return await fn();
+      } catch (err) {
+        // A deadlock victim was rolled back entirely, so it is as safe to retry as a lost connection.
+        const deadlock = err instanceof DbError && (err.code === 'ER_LOCK_DEADLOCK' || err.code === 'ER_LOCK_WAIT_TIMEOUT');
+        const retryable = (isConnectionError(err) || deadlock) && !(err as DbError).atCommit;
+        if (!retryable || Date.now() + RETRY_PAUSE_MS > deadline) throw err;
+        this.log.warn({ err: (err as Error).message }, 'message batch: MySQL unavailable; retrying');
+        await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
+      }
+    }
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+}
+
+function unique(ids: number[]): number[] {
+  return [...new Set(ids)];
+}
+
+/** Split into chunks whose sizes are powers of two (<= MAX_CHUNK): 100 -> 64, 32, 4. */
+export function pow2Chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  let i = 0;
+  while (i < items.length) {
+    let n = MAX_CHUNK;
+    while (n > items.length - i) n >>= 1;
+    out.push(items.slice(i, i + n));
+    i += n;
+  }
+  return out;
+}

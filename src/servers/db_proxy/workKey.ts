@@ -1,0 +1,39 @@
+/**
+ * Work keys (db_proxy.md §2.6 Rewrite): requests naming the same conversation, group or user go to
+ * the same worker and run there one after another, so db_proxy itself never reorders related work
+ * (the original dispatched at random, §2.2). Main thread and workers must agree on the hash.
+ */
+export type WorkKey = string;
+
+/** A one-to-one conversation: the unordered user pair. */
+export function conversationKey(a: number, b: number): WorkKey {
+  return a < b ? `s${a}_${b}` : `s${b}_${a}`;
+}
+
+export function groupKey(groupId: number): WorkKey {
+  return `g${groupId}`;
+}
+
+export function userKey(userId: number): WorkKey {
+  return `u${userId}`;
+}
+
+/** Login attempts: the failure throttle is keyed by login name (db_proxy.md §6.1). */
+export function loginKey(name: string): WorkKey {
+  return `n${name}`;
+}
+
+/** Session-typed requests: the conversation for single sessions, the group for group sessions. */
+export function sessionKey(userId: number, sessionType: number, sessionId: number): WorkKey {
+  return sessionType === 2 ? groupKey(sessionId) : conversationKey(userId, sessionId);
+}
+
+/** FNV-1a over the key's UTF-16 units: cheap, stable across threads, spreads small ids well. */
+export function workerIndex(key: WorkKey, workers: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % workers;
+}

@@ -1,0 +1,53 @@
+import { ConfFile, Endpoint } from '../../conf/ConfFile';
+
+/** msgserver.conf (servers.md §2.3), checked in the original's order. */
+export interface MsgConfig {
+  path: string;
+  listenIps: string[];
+  listenPort: number;
+  ipAddr1: string;
+  ipAddr2: string;
+  maxConnCnt: number;
+  aesKey: string;
+  dbLinksPerInstance: number;
+  dbServers: Endpoint[];
+  loginServers: Endpoint[];
+  routeServers: Endpoint[];
+  pushServers: Endpoint[];
+  fileServers: Endpoint[];
+  /** Not in the original (fixed 15 s there); tests shorten it. */
+  loginDeadlineMs: number;
+  /** CID_MSG_DATA per connection per second (fixed 20 in the original). */
+  msgRateLimit: number;
+}
+
+export function readMsgConfig(path: string): MsgConfig {
+  const conf = ConfFile.load(path);
+  const aesKey = conf.str('aesKey');
+  if (Buffer.byteLength(aesKey) !== 32) throw conf.error('aesKey', 'must be exactly 32 characters (AES-256 key)');
+  const dbServers = conf.endpoints('DBServerIP', 'DBServerPort');
+  if (dbServers.length < 2) {
+    throw conf.error('DBServerIP2', `at least two db_proxy entries are required (found ${dbServers.length}); they may name the same db_proxy`);
+  }
+  const dbLinksPerInstance = conf.optInt('ConcurrentDBConnCnt', 10);
+  // Original bug: 0 crashed with a division by zero.
+  if (dbLinksPerInstance < 1 || dbLinksPerInstance > 256) throw conf.error('ConcurrentDBConnCnt', 'must be 1..256');
+  const ipAddr1 = conf.str('IpAddr1');
+  return {
+    path,
+    listenIps: conf.ipList('ListenIP'),
+    listenPort: conf.port('ListenPort'),
+    ipAddr1,
+    ipAddr2: conf.optStr('IpAddr2', ipAddr1),
+    maxConnCnt: conf.int('MaxConnCnt'),
+    aesKey,
+    dbLinksPerInstance,
+    dbServers,
+    loginServers: conf.endpoints('LoginServerIP', 'LoginServerPort'),
+    routeServers: conf.endpoints('RouteServerIP', 'RouteServerPort'),
+    pushServers: conf.endpoints('PushServerIP', 'PushServerPort'),
+    fileServers: conf.endpoints('FileServerIP', 'FileServerPort'),
+    loginDeadlineMs: conf.optInt('LoginDeadlineMs', 15_000),
+    msgRateLimit: conf.optInt('MsgRateLimit', 20),
+  };
+}

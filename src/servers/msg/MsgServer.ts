@@ -1,0 +1,202 @@
+import * as os from 'node:os';
+import type { Transport } from '../../net/Transport';
+import { Ticker } from '../../net/Ticker';
+import type { Logger } from '../../util/log';
+import { nowMs } from '../../util/clock';
+import { encodeFrame } from '../../pdu/Pdu';
+import type { PduHeader } from '../../pdu/header';
+import { Cid } from '../../pdu/commands';
+import { encodeBody } from '../../pdu/codec';
+import type { BodyType } from '../../pdu/BodyType';
+import { IM } from '../../pdu/gen/im';
+import type { DbProxyPool } from '../../links/DbProxyPool';
+import type { RouteLink } from '../../links/RouteLink';
+import type { LoginLink } from '../../links/LoginLink';
+import type { PushLink } from '../../links/PushLink';
+import type { FileLink } from '../../links/FileLink';
+import type { MsgConfig } from './MsgConfig';
+import { MsgConn } from './MsgConn';
+import { UserManager } from './UserManager';
+import type { User } from './User';
+import { MsgStats } from './MsgStats';
+import { parseContext, Context } from './Context';
+import { isPc } from './ClientClass';
+import type { MsgCipher } from '../../pdu/crypto';
+
+const USER_CNT_INC = 1;
+const USER_CNT_DEC = 2;
+const STATUS_ONLINE = 1;
+const STATUS_OFFLINE = 2;
+const STATS_EVERY_MS = 5 * 60_000;
+
+/** The links msg_server keeps (servers.md §1.10). Set by index.ts before any connection arrives. */
+export interface MsgLinks {
+  db: DbProxyPool;
+  route: RouteLink;
+  login: LoginLink;
+  push: PushLink;
+  file: FileLink;
+}
+
+/**
+ * The state of one msg_server: its client connections, the users logged in here, its links, and
+ * the fan-out and presence helpers every handler shares.
+ */
+export class MsgServer {
+  readonly users = new UserManager();
+  /** Every client connection, logged in or not, by handle. */
+  readonly conns = new Map<number, MsgConn>();
+  readonly stats = new MsgStats();
+  /** Logged-in connections (terminals): what login_server balances on. */
+  loggedIn = 0;
+  links!: MsgLinks;
+  /** The client port actually bound (ListenPort may be 0 in tests). */
+  listenPort = 0;
+  readonly hostName = os.hostname();
+  private nextHandle = 1;
+  private lastStatsAt = nowMs();
+
+  constructor(
+    readonly conf: MsgConfig,
+    readonly transport: Transport,
+    readonly log: Logger,
+    readonly ticker: Ticker,
+    /** aesKey: used only to read text for push notifications (protocol.md §4.1). */
+    readonly cipher: MsgCipher,
+  ) {}
+
+  get db(): DbProxyPool { return this.links.db; }
+  get route(): RouteLink { return this.links.route; }
+
+  // ---- connections ----
+
+  newConn(): MsgConn {
+    const handle = this.nextHandle;
+    // u32 handles in the context; wrap far beyond any live connection's lifetime, skipping 0.
+    this.nextHandle = this.nextHandle >= 0xffffffff ? 1 : this.nextHandle + 1;
+    const c = new MsgConn(this, handle);
+    this.conns.set(handle, c);
+    this.ticker.add(c);
+    return c;
+  }
+
+  /** servers.md §4.3 step 5: the close path of every client connection. */
+  onConnClosed(conn: MsgConn): void {
+    this.conns.delete(conn.handle);
+    this.ticker.delete(conn);
+    if (!conn.open) return;
+    conn.open = false;
+    this.users.detach(conn);
+    this.loggedIn--;
+    this.links.login.sendAll(this.frame(Cid.CID_OTHER_USER_CNT_UPDATE, IM.Server.IMUserCntUpdate, { userAction: USER_CNT_DEC, userId: conn.userId }));
+    this.links.route.sendAll(this.frame(Cid.CID_OTHER_USER_STATUS_UPDATE, IM.Server.IMUserStatusUpdate, {
+      userStatus: STATUS_OFFLINE, userId: conn.userId, clientType: conn.clientType,
+    }));
+    this.log.info({ conn: conn.handle, user: conn.userId, clientType: conn.clientType }, 'logged-in connection closed');
+  }
+
+  /** The connection just validated: it counts as online before its login reply is written (clients.md). */
+  goOnline(conn: MsgConn, userId: number): User {
+    conn.userId = userId;
+    conn.open = true;
+    const user = this.users.attach(userId, conn);
+    this.loggedIn++;
+    this.links.login.sendAll(this.frame(Cid.CID_OTHER_USER_CNT_UPDATE, IM.Server.IMUserCntUpdate, { userAction: USER_CNT_INC, userId }));
+    // Always "online", even when the client asked for "leave" (servers.md §4.6 step 8.5).
+    this.links.route.sendAll(this.frame(Cid.CID_OTHER_USER_STATUS_UPDATE, IM.Server.IMUserStatusUpdate, {
+      userStatus: STATUS_ONLINE, userId, clientType: conn.clientType,
+    }));
+    return user;
+  }
+
+  /**
+   * Send CID_LOGIN_KICK_USER and close. Rewrite (servers.md §4.7): the original only marked the
+   * connection, which kept working and receiving. The close flushes the kick PDU first.
+   */
+  kick(conn: MsgConn, reason: number): void {
+    if (conn.kicked || conn.closed) return;
+    conn.kicked = true;
+    conn.send(Cid.CID_LOGIN_KICK_USER, encodeBody(IM.Login.IMKickUser, { userId: conn.userId, kickReason: reason }));
+    this.log.info({ conn: conn.handle, user: conn.userId, reason }, 'connection kicked');
+  }
+
+  /** CID_LOGIN_RES_USERLOGIN with a refusal code and the original's text (servers.md §4.6 step 2). */
+  refuseLogin(conn: MsgConn, seq: number, code: number): void {
+    conn.send(Cid.CID_LOGIN_RES_USERLOGIN, encodeBody(IM.Login.IMLoginRes, {
+      serverTime: Math.floor(Date.now() / 1000), resultCode: code, resultString: '服务端异常',
+    }), { seq });
+  }
+
+  // ---- replies from upstream ----
+
+  /**
+   * The logged-in connection a reply belongs to: (user id in the reply, handle in its context).
+   * Undefined (reply dropped) when the client left or the context is malformed.
+   */
+  requester(userId: number, attach: Uint8Array | null | undefined): { conn: MsgConn; ctx: Context } | undefined {
+    const ctx = parseContext(attach);
+    if (!ctx) {
+      this.log.warn({ user: userId, attachLen: attach?.length ?? 0 }, 'reply with a malformed context; dropped');
+      return undefined;
+    }
+    const conn = this.conns.get(ctx.handle);
+    if (!conn || !conn.open || conn.userId !== userId) return undefined;
+    return { conn, ctx };
+  }
+
+  // ---- fan-out (servers.md §4.16) ----
+
+  /** Every logged-in connection of a user here, except one. */
+  sendToUser(userId: number, frame: Uint8Array, except?: MsgConn): number {
+    const u = this.users.get(userId);
+    if (!u) return 0;
+    let n = 0;
+    for (const c of u.conns) if (c !== except && !c.kicked && c.sendRaw(frame)) n++;
+    return n;
+  }
+
+  /** Every logged-in connection of every user here; `pcOnly` for presence notifies. */
+  sendToEveryone(frame: Uint8Array, pcOnly: boolean): number {
+    let n = 0;
+    for (const u of this.users.values()) {
+      for (const c of u.conns) if (!c.kicked && (!pcOnly || isPc(c.clientType)) && c.sendRaw(frame)) n++;
+    }
+    return n;
+  }
+
+  // ---- link greetings (servers.md §1.10) ----
+
+  msgServInfo(): Uint8Array {
+    return this.frame(Cid.CID_OTHER_MSG_SERV_INFO, IM.Server.IMMsgServInfo, {
+      ip1: this.conf.ipAddr1, ip2: this.conf.ipAddr2, port: this.listenPort,
+      maxConnCnt: this.conf.maxConnCnt, curConnCnt: this.loggedIn, hostName: this.hostName,
+    });
+  }
+
+  onlineUserInfo(): Uint8Array {
+    const list: IM.BaseDefine.IServerUserStat[] = [];
+    for (const u of this.users.values()) {
+      for (const c of u.conns) list.push({ userId: u.id, status: c.onlineStatus, clientType: c.clientType });
+    }
+    return this.frame(Cid.CID_OTHER_ONLINE_USER_INFO, IM.Server.IMOnlineUserInfo, { userStatList: list });
+  }
+
+  // ---- frames ----
+
+  /** A server-initiated PDU: seq 0 (protocol.md §1.3). */
+  frame<I extends object>(cid: number, type: BodyType<object, I>, body: I, seq = 0): Buffer {
+    return encodeFrame(cid, encodeBody(type, body), { seq });
+  }
+
+  /** A reply or forward that keeps a received header (seq, version, flag, reserved: protocol.md §1.2). */
+  reframe(header: PduHeader, cid: number, body: Uint8Array): Buffer {
+    return encodeFrame(cid, body, { seq: header.seq, version: header.version, flag: header.flag, reserved: header.reserved });
+  }
+
+  onTick(now: number): void {
+    if (now - this.lastStatsAt >= STATS_EVERY_MS) {
+      this.lastStatsAt = now;
+      this.log.info({ ...this.stats.snapshot(), conns: this.conns.size, loggedIn: this.loggedIn, users: this.users.size }, 'message statistics');
+    }
+  }
+}
