@@ -1,0 +1,77 @@
+// bench/echo: PDU echo (16-byte header + 64-byte body, one in flight per connection) against
+//   addon  - Conn framing on the native epoll addon (TT_TRANSPORT=native)
+//   net    - the same Conn framing on Node's net (TT_TRANSPORT=net)
+//   C      - bench/native/echo_server.c, the ceiling
+// driven by the native load client (bench/native/load_client.cc). Prints msgs/s, server CPU %
+// and the ratios addon/net and addon/C. Usage: npm run bench:echo [-- --conns 100,1000 --seconds 3]
+import * as path from 'node:path';
+import { Proc, ROOT, buildTools, cpuSeconds, fmt } from './benchlib';
+
+interface Result { rate: number; cpu: number; errors: number }
+
+/** The machine is shared: keep the best of several alternating rounds per cell. */
+function best(a: Result | undefined, b: Result): Result {
+  return !a || b.rate > a.rate ? b : a;
+}
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
+}
+
+async function runOne(server: Proc, client: string, conns: number, warmup: number, seconds: number): Promise<Result> {
+  const port = Number((await server.line('PORT ')).slice(5));
+  const c = Proc.start(client, ['echo', '127.0.0.1', String(port), String(conns), String(warmup), String(seconds)]);
+  await c.line('START');
+  const cpu0 = cpuSeconds(server.child.pid!);
+  const t0 = process.hrtime.bigint();
+  const res = JSON.parse(await c.line('{')) as { rate: number; errors: number };
+  const cpu1 = cpuSeconds(server.child.pid!);
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  await c.exited;
+  return { rate: res.rate, cpu: (100 * (cpu1 - cpu0)) / wall, errors: res.errors };
+}
+
+async function main(): Promise<void> {
+  const sizes = arg('conns', '100,1000,10000').split(',').map(Number);
+  const seconds = Number(arg('seconds', '3'));
+  const warmup = Number(arg('warmup', '1'));
+  const rounds = Number(arg('rounds', '2'));
+  const { client, cserver } = buildTools();
+  const serverJs = path.join(ROOT, 'dist', 'bench', 'echo', 'server.js');
+  const servers: Record<string, () => Proc> = {
+    addon: () => Proc.start(process.execPath, [serverJs], { TT_TRANSPORT: 'native', LOG_LEVEL: 'warn' }),
+    net: () => Proc.start(process.execPath, [serverJs], { TT_TRANSPORT: 'net', LOG_LEVEL: 'warn' }),
+    C: () => Proc.start(cserver, []),
+  };
+  console.log(`bench/echo: 80-byte PDU echo, one in flight per connection; ${warmup}s warm-up + ${seconds}s measured; best of ${rounds} alternating rounds`);
+  console.log('msgs/s (server CPU %) and msgs per server CPU-second (k/cpu-s: less sensitive to other load on the machine)');
+  console.log('conns  | addon msgs/s (cpu%) k/cpu-s | net msgs/s (cpu%) k/cpu-s | C msgs/s (cpu%) k/cpu-s | addon/net | addon/C | per-cpu addon/net addon/C');
+  for (const n of sizes) {
+    const r: Record<string, Result | undefined> = {};
+    for (let round = 0; round < rounds; round++) {
+      // Alternate the order so a burst of outside load does not always hit the same server.
+      const order = round % 2 === 0 ? ['addon', 'net', 'C'] : ['C', 'net', 'addon'];
+      for (const kind of order) {
+        const s = servers[kind]!();
+        try {
+          const res = await runOne(s, client, n, warmup, seconds);
+          if (res.errors) console.error(`  ${kind}: ${res.errors} bad echoes`);
+          r[kind] = best(r[kind], res);
+          if (kind !== 'C') {
+            const tr = (await s.line('TRANSPORT ')).slice(10);
+            if (tr !== (kind === 'addon' ? 'native' : 'net')) throw new Error(`server ran on ${tr}, expected ${kind}`);
+          }
+        } finally {
+          await s.stop();
+        }
+      }
+    }
+    const a = r.addon!, nt = r.net!, c = r.C!;
+    const eff = (x: Result) => x.rate / Math.max(x.cpu, 1) / 10; // thousands of msgs per CPU-second
+    const cell = (x: Result) => `${fmt(x.rate).padStart(9)} (${fmt(x.cpu).padStart(3)}%) ${fmt(eff(x), 1).padStart(6)}`;
+    console.log(`${String(n).padEnd(6)} | ${cell(a)} | ${cell(nt)} | ${cell(c)} | ${fmt(a.rate / nt.rate, 2).padStart(8)}x | ${fmt(a.rate / c.rate, 2).padStart(6)}x | ${fmt(eff(a) / eff(nt), 2).padStart(12)}x ${fmt(eff(a) / eff(c), 2).padStart(6)}x`);
+  }
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });

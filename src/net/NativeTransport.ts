@@ -1,0 +1,264 @@
+import * as dns from 'node:dns/promises';
+import * as net from 'node:net';
+import { AcceptInfo, CloseReason, ConnSink, DEFAULT_MAX_QUEUE_BYTES, Listener, Transport, TransportOptions } from './Transport';
+import {
+  CLOSE_CONNECT_FAILED, CLOSE_ERROR, CLOSE_LOCAL, CLOSE_PEER, CLOSE_SLOW_CONSUMER,
+  LOG_ACCEPT_FAILED, LOG_ACCEPT_PAUSED, LOG_ACCEPT_RESUMED, LOG_OUT_OF_MEMORY,
+  NativeAddon, NativeStats, REC_ACCEPT, REC_CLOSE, REC_CONNECT, REC_DATA, REC_DRAIN, REC_LOG, REC_WORDS, SLOT_SPACE,
+  loadAddon,
+} from './nativeAddon';
+import { childLog } from '../util/log';
+import { errnoName } from './errno';
+
+const log = childLog({ mod: 'NativeTransport' });
+
+const EINVAL = 22;
+const REASONS: Record<number, CloseReason> = {
+  [CLOSE_PEER]: 'peer',
+  [CLOSE_ERROR]: 'error',
+  [CLOSE_SLOW_CONSUMER]: 'slow-consumer',
+  [CLOSE_LOCAL]: 'local',
+  [CLOSE_CONNECT_FAILED]: 'connect-failed',
+};
+
+interface ListenEntry {
+  onAccept: (info: AcceptInfo) => ConnSink;
+  host: string;
+  port: number;
+}
+
+/**
+ * Sinks by slot for the whole environment: the addon runs one epoll loop per environment, so every
+ * NativeTransport instance of a process (or worker) shares this table. Ids are generation-tagged;
+ * a record whose generation does not match the slot's current connection is stale and skipped.
+ */
+class NativeLoop {
+  readonly addon: NativeAddon;
+  private readonly buf: Buffer;
+  private readonly rec: Uint32Array;
+  /** Dense arrays indexed by slot; undefined/0 when the slot has no JS-side connection. */
+  private readonly sinks: (ConnSink | undefined)[] = [];
+  private readonly gens: number[] = [];
+  private readonly listeners = new Map<number, ListenEntry>();
+
+  constructor() {
+    this.addon = loadAddon();
+    const shared = this.addon.init((n) => this.onBatch(n), {});
+    this.buf = shared.readBuffer;
+    this.rec = shared.records;
+    if (shared.recordWords !== REC_WORDS || 2 ** shared.slotBits !== SLOT_SPACE) {
+      throw new Error('tt_net addon and src/net/nativeAddon.ts disagree on the record layout; rebuild the addon');
+    }
+  }
+
+  /** The one JS call per readiness batch. Bytes in `buf` are valid only until it returns. */
+  private onBatch(n: number): void {
+    const rec = this.rec;
+    const sinks = this.sinks;
+    const gens = this.gens;
+    const buf = this.buf;
+    let i = 0;
+    while (i < n) {
+      try {
+        for (; i < n; i++) {
+          const p = i * REC_WORDS;
+          const slot = rec[p + 1]!;
+          if (rec[p] === REC_DATA) {
+            const sink = sinks[slot];
+            if (sink !== undefined && gens[slot] === rec[p + 2]) sink.onData(buf, rec[p + 3]!, rec[p + 4]!);
+          } else {
+            this.onEvent(rec[p]!, slot, rec[p + 2]!, rec[p + 3]!, rec[p + 4]!, rec[p + 5]!);
+          }
+        }
+      } catch (err) {
+        // A sink that throws must not take the other connections of this batch down with it.
+        log.error({ err, slot: rec[i * REC_WORDS + 1] }, 'connection event handler threw');
+        i++;
+      }
+    }
+  }
+
+  private onEvent(type: number, slot: number, gen: number, a: number, b: number, c: number): void {
+    const id = gen * SLOT_SPACE + slot;
+    if (type === REC_ACCEPT) { this.accept(id, slot, gen, a, b, c); return; }
+    if (type === REC_LOG) { this.nativeLog(id, a, b, c); return; }
+    const sink = this.sinks[slot];
+    if (sink === undefined || this.gens[slot] !== gen) return;
+    switch (type) {
+      case REC_CONNECT:
+        sink.onConnect?.(a);
+        return;
+      case REC_DRAIN:
+        sink.onDrain?.();
+        return;
+      case REC_CLOSE:
+        this.forget(slot);
+        sink.onClose(REASONS[a] ?? 'error', b);
+        return;
+      default:
+        log.error({ type, slot }, 'unknown record type from the addon');
+    }
+  }
+
+  private accept(id: number, slot: number, gen: number, listenerSlot: number, ip: number, port: number): void {
+    const l = this.listeners.get(listenerSlot);
+    if (!l) { this.addon.close(id); return; } // listener closed earlier in this batch
+    const info: AcceptInfo = { id, peerIp: ipToString(ip), peerPort: port };
+    let sink: ConnSink;
+    try {
+      sink = l.onAccept(info);
+    } catch (err) {
+      log.error({ err, peer: `${info.peerIp}:${port}` }, 'accept handler threw; dropping connection');
+      this.addon.close(id);
+      return;
+    }
+    this.register(slot, gen, sink);
+  }
+
+  private nativeLog(id: number, code: number, errno: number, detail: number): void {
+    const listener = this.listeners.get(id % SLOT_SPACE);
+    const where = listener ? `${listener.host}:${listener.port}` : undefined;
+    switch (code) {
+      case LOG_ACCEPT_PAUSED:
+        log.error({ listener: where, errno: errnoName(errno), retryMs: detail }, 'accept: out of file descriptors; listener paused, retrying (pending clients wait in the backlog)');
+        return;
+      case LOG_ACCEPT_RESUMED:
+        log.warn({ listener: where }, 'accept: descriptors available again; listener resumed');
+        return;
+      case LOG_ACCEPT_FAILED:
+        log.error({ listener: where, errno: errnoName(errno) }, 'accept failed; listener paused briefly');
+        return;
+      case LOG_OUT_OF_MEMORY:
+        log.error({ conn: id }, 'output queue could not grow (out of memory); connection closed');
+        return;
+      default:
+        log.warn({ code, errno: errnoName(errno), detail }, 'native transport event');
+    }
+  }
+
+  register(slot: number, gen: number, sink: ConnSink): void {
+    while (this.sinks.length <= slot) { this.sinks.push(undefined); this.gens.push(0); }
+    this.sinks[slot] = sink;
+    this.gens[slot] = gen;
+  }
+
+  /** The sink of a live id, or undefined. */
+  sinkOf(id: number): ConnSink | undefined {
+    const slot = id % SLOT_SPACE;
+    const sink = this.sinks[slot];
+    return sink !== undefined && this.gens[slot] * SLOT_SPACE + slot === id ? sink : undefined;
+  }
+
+  forget(slot: number): void {
+    this.sinks[slot] = undefined;
+    this.gens[slot] = 0;
+  }
+
+  addListener(id: number, entry: ListenEntry): void { this.listeners.set(id % SLOT_SPACE, entry); }
+  removeListener(id: number): void { this.listeners.delete(id % SLOT_SPACE); }
+}
+
+let shared: NativeLoop | undefined;
+function nativeLoop(): NativeLoop {
+  shared ??= new NativeLoop();
+  return shared;
+}
+
+/**
+ * The Transport contract on the native epoll addon (native/, docs/architecture.md). Throws from
+ * the constructor when the addon is not built, which makes defaultTransport() fall back to `net`.
+ */
+export class NativeTransport implements Transport {
+  readonly kind = 'native' as const;
+  private readonly loop: NativeLoop;
+  private readonly addon: NativeAddon;
+  private readonly maxQueue: number;
+
+  constructor(opts: TransportOptions = {}) {
+    this.loop = nativeLoop();
+    this.addon = this.loop.addon;
+    this.maxQueue = opts.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES;
+  }
+
+  async listen(host: string, port: number, onAccept: (info: AcceptInfo) => ConnSink, backlog = 511): Promise<Listener> {
+    const ip = await resolveIPv4(host);
+    const r = this.addon.listen(ip, port, backlog, this.maxQueue);
+    if ('errno' in r) {
+      const err = new Error(`listen ${host}:${port}: ${errnoName(r.errno)}`) as NodeJS.ErrnoException;
+      err.code = errnoName(r.errno);
+      err.errno = r.errno;
+      throw err;
+    }
+    const entry: ListenEntry = { onAccept, host, port: r.port };
+    this.loop.addListener(r.id, entry);
+    let closed = false;
+    return {
+      host,
+      port: r.port,
+      close: () => {
+        if (closed) return;
+        closed = true;
+        this.loop.removeListener(r.id);
+        this.addon.close(r.id);
+      },
+    };
+  }
+
+  connect(host: string, port: number, sink: ConnSink): number {
+    // The addon takes IPv4 literals only (resolving would block the loop, servers.md §1.3);
+    // anything else fails like a refused connect, asynchronously, with a log line.
+    const ip = host === 'localhost' ? 0x7f000001 : parseIPv4(host);
+    if (ip === undefined) log.error({ host, port }, 'connect: not an IPv4 address; the native transport does not resolve names');
+    const id = this.addon.connect(ip ?? 0, port, this.maxQueue, ip === undefined ? EINVAL : 0);
+    if (id < 0) throw new Error(`connect ${host}:${port}: ${errnoName(-id)}`);
+    this.loop.register(id % SLOT_SPACE, Math.floor(id / SLOT_SPACE), sink);
+    return id;
+  }
+
+  write(id: number, data: Uint8Array): boolean {
+    const r = this.addon.write(id, data);
+    if (r === 1) return true;
+    if (r === -1) {
+      const sink = this.loop.sinkOf(id);
+      log.warn({ conn: id, capBytes: this.maxQueue }, 'slow consumer: output queue over cap, closing');
+      if (sink) {
+        this.loop.forget(id % SLOT_SPACE);
+        sink.onClose('slow-consumer', 0);
+      }
+    }
+    return false;
+  }
+
+  close(id: number): void {
+    const sink = this.loop.sinkOf(id);
+    this.addon.close(id);
+    if (sink) {
+      this.loop.forget(id % SLOT_SPACE);
+      sink.onClose('local', 0);
+    }
+  }
+
+  pause(id: number): void { this.addon.pause(id); }
+  resume(id: number): void { this.addon.resume(id); }
+  queued(id: number): number { return this.addon.queued(id); }
+
+  /** Loop counters (batches, events, bytes, sends, slow consumers, open sockets) for metrics. */
+  stats(): NativeStats { return this.addon.stats(); }
+}
+
+function parseIPv4(host: string): number | undefined {
+  if (!net.isIPv4(host)) return undefined;
+  const p = host.split('.').map(Number);
+  return ((p[0]! << 24) >>> 0) + (p[1]! << 16) + (p[2]! << 8) + p[3]!;
+}
+
+async function resolveIPv4(host: string): Promise<number> {
+  const literal = host === '' ? 0 : parseIPv4(host);
+  if (literal !== undefined) return literal;
+  const { address } = await dns.lookup(host, { family: 4 });
+  return parseIPv4(address)!;
+}
+
+function ipToString(ip: number): string {
+  return `${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}`;
+}
