@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { clientCommand } from './clientCommand';
 import { provisionCommand } from './provisionCommand';
 import { runServer } from './runServer';
 import { SERVERS } from './serverCatalog';
@@ -49,5 +50,18 @@ program
   // not --env-file: Node 20 takes that flag for itself wherever it appears on the command line
   .option('--write-env <file>', 'write the TT_TEST_* settings as JSON to this file')
   .action((o: { conf?: string; test?: boolean; writeEnv?: string }) => provisionCommand({ conf: o.conf, test: o.test, envFile: o.writeEnv }).then(() => process.exit(0), fail));
+
+program
+  .command('client')
+  .description('log in like a TeamTalk client: ask login_server, connect, log in, optionally send a text')
+  .option('--login-url <url>', 'login_server HTTP endpoint', 'http://127.0.0.1:8080/msg_server')
+  .requiredOption('-u, --user <name>', 'user name (demo: alice, bob, carol)')
+  .option('-p, --password <plain>', 'plain password (sent as its MD5 hex)', '123456')
+  .option('--to <userId>', 'send a text to this user id', (v) => Number.parseInt(v, 10))
+  .option('--text <text>', 'the text to send')
+  .option('--listen <seconds>', 'print arriving messages for this long', (v) => Number.parseInt(v, 10), 0)
+  .option('--aes-key <key>', 'message content key (the servers\' aesKey)')
+  .action((o: { loginUrl: string; user: string; password: string; to?: number; text?: string; listen: number; aesKey?: string }) =>
+    clientCommand(o).then((code) => process.exit(code), fail));
 
 program.parseAsync(process.argv).catch(fail);
