@@ -12,12 +12,13 @@ export const FILE_CLIENT_HEARTBEAT: HeartbeatPolicy = { sendAfterMs: 0, timeoutM
 /**
  * Online relay back-pressure (edge.md §1.15 Rewrite): when a connection's output queue passes the
  * high-water mark, the connection feeding it is paused until the queue drains below the low one.
+ * Paused means both: the transport stops reading the source, and the frames of the current read
+ * that are not relayed yet wait on the source (see hold()). A transport hands over a whole read at
+ * once (node:net up to 64 KiB, the native addon up to 256 KiB per socket and batch), so pausing
+ * the socket alone would still push the rest of that read onto the full queue.
  */
 export const RELAY_HIGH_WATER = 1024 * 1024;
 export const RELAY_LOW_WATER = 256 * 1024;
-
-/** How long a connection that was told its last word may take to flush it before it is cut. */
-const FINISH_GRACE_MS = 5_000;
 
 /**
  * One file client's connection (port 8600). One connection serves one task: after a successful
@@ -31,7 +32,8 @@ export class FileClientConn extends Conn {
   busy = false;
   /** The connection this one paused because our output queue was too full. */
   pausedSource: FileClientConn | undefined;
-  private finishingSince = 0;
+  /** Set while a receiver has paused us: frames read but not dispatched yet, in arrival order. */
+  private held: Pdu[] | undefined;
 
   constructor(transport: Transport, readonly ctx: FileContext) {
     super(transport, { maxPduLength: MAX_CLIENT_PDU, heartbeat: FILE_CLIENT_HEARTBEAT, log: ctx.log });
@@ -45,42 +47,36 @@ export class FileClientConn extends Conn {
     return this.task !== undefined;
   }
 
-  get finishing(): boolean {
-    return this.finishingSince !== 0;
-  }
-
-  /** Nothing a client sends after its last word (or after it was refused) is looked at. */
+  /**
+   * Frames of a paused source wait until the receiver has room: dispatching them would put them
+   * on the receiver's queue regardless of the pause.
+   */
   protected override dispatch(pdu: Pdu): void {
-    if (this.finishing) return;
+    if (this.held) { this.held.push(pdu); return; }
     super.dispatch(pdu);
   }
 
   /**
-   * Close once what was just queued (a DONE, a failure reply) has left: at the next drain, or the
-   * next tick with an empty queue, or after a grace period at the latest.
+   * Close after what was just queued (a DONE, a failure reply). Both transports' close() flush the
+   * queue first (lingering up to 2 s for a peer that does not read), so this is simply close().
+   * It used to wait for a drain event on the native transport, which only comes for a queue the
+   * kernel refused, so a short last word held the connection until the next tick.
    */
-  finish(now: number): void {
-    if (this.closed || this.finishing) return;
-    this.finishingSince = now;
-    if (this.transport.kind === 'net') this.close(); // node:net's end() flushes before it closes
+  finish(_now: number): void {
+    this.close();
   }
 
   override onDrain(): void {
-    if (this.finishing) { this.close(); return; }
     this.resumePausedSource();
   }
 
   override onTick(now: number): void {
     super.onTick(now);
     if (this.closed) return;
-    if (this.finishing) {
-      if (this.transport.queued(this.id) === 0 || now - this.finishingSince > FINISH_GRACE_MS) this.close();
-      return;
-    }
     // edge.md §1.8 step 8: the other side of a broken online transfer is closed within a second.
     const t = this.task;
     if (t && t.mode === MODE_ONLINE && t.state === TaskState.Invalid) {
-      this.finish(now); // a relayed DONE/CANCEL may still be on its way out
+      this.finish(now); // a relayed DONE/CANCEL still leaves: close() flushes
       return;
     }
     this.resumePausedSource();
@@ -91,8 +87,32 @@ export class FileClientConn extends Conn {
     this.sendRaw(frame);
     if (!this.closed && this.transport.queued(this.id) > RELAY_HIGH_WATER && !this.pausedSource) {
       this.pausedSource = source;
-      this.transport.pause(source.id);
+      source.hold();
     }
+  }
+
+  /** Stop reading and stop dispatching what was already read (the rest of this read included). */
+  private hold(): void {
+    this.held ??= [];
+    if (!this.closed) this.transport.pause(this.id);
+  }
+
+  /**
+   * Dispatch what was held, in order, then read again. A held frame may fill the receiver up
+   * again and hold us anew: then the rest stays held (in order) and reading stays paused.
+   * With `discard` (the receiver is gone) the held frames have nobody to go to and are dropped.
+   */
+  private release(discard: boolean): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    while (!discard && held.length > 0 && !this.closed) {
+      super.dispatch(held.shift()!);
+      // The dispatch may have held us again (TypeScript cannot see that through the call).
+      const again = this.held as Pdu[] | undefined;
+      if (again) { again.unshift(...held); return; }
+    }
+    if (!this.closed) this.transport.resume(this.id);
   }
 
   private resumePausedSource(): void {
@@ -100,11 +120,12 @@ export class FileClientConn extends Conn {
     if (!src) return;
     if (this.closed || this.transport.queued(this.id) <= RELAY_LOW_WATER) {
       this.pausedSource = undefined;
-      if (!src.closed) this.transport.resume(src.id);
+      src.release(this.closed);
     }
   }
 
   protected override onClosed(_reason: CloseReason, _errno: number): void {
+    this.held = undefined; // nobody is left to hand these to: the task breaks below
     this.resumePausedSource();
     const t = this.task;
     this.task = undefined;

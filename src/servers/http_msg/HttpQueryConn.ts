@@ -51,8 +51,6 @@ const PARAM_ERROR_BODY = styledJson({ error_code: QueryCode.PARAM, error_msg: QU
 const HEAD_END = Buffer.from('\r\n\r\n');
 const REQUEST_LINE = /^([A-Za-z]{1,16}) (\S{1,2048}) HTTP\/1\.[01]$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** After the reply, how long a peer that does not read it may keep the connection. */
-const FLUSH_GRACE_MS = 5_000;
 
 /** Why a request cannot be read; the status and a log line, then the connection closes. */
 export class HttpParseError extends Error {
@@ -75,13 +73,12 @@ export class HttpQueryConn implements ConnSink, Tickable {
   peerPort = 0;
   /** Set when the request reaches a handler: the db_proxy context of this connection. */
   handle = 0;
-  private state: 'head' | 'body' | 'busy' | 'flushing' | 'closed' = 'head';
+  private state: 'head' | 'body' | 'busy' | 'closed' = 'head';
   private buf: Buffer = EMPTY;
   private req: HttpRequest | undefined;
   private bodyLength = 0;
   private readonly acceptedAt = nowMs();
   private lastRecv = this.acceptedAt;
-  private respondedAt = 0;
 
   constructor(
     private readonly transport: Transport,
@@ -92,7 +89,8 @@ export class HttpQueryConn implements ConnSink, Tickable {
   ) {}
 
   get closed(): boolean { return this.state === 'closed'; }
-  get answered(): boolean { return this.state === 'flushing' || this.state === 'closed'; }
+  /** A reply is written only together with the close, so answered and closed are one state. */
+  get answered(): boolean { return this.state === 'closed'; }
 
   onData(data: Buffer, offset: number, length: number): void {
     if (this.state !== 'head' && this.state !== 'body') return; // a request is complete: the rest is ignored
@@ -110,10 +108,6 @@ export class HttpQueryConn implements ConnSink, Tickable {
     }
   }
 
-  onDrain(): void {
-    if (this.state === 'flushing' && this.transport.queued(this.id) === 0) this.close();
-  }
-
   onClose(_reason: CloseReason, _errno: number): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
@@ -123,10 +117,6 @@ export class HttpQueryConn implements ConnSink, Tickable {
 
   onTick(now: number): void {
     if (this.state === 'closed') return;
-    if (this.state === 'flushing') {
-      if (now - this.respondedAt > FLUSH_GRACE_MS) this.close();
-      return;
-    }
     if (this.state === 'head' && now - this.acceptedAt > this.limits.headersTimeoutMs) {
       this.log.info({ peer: `${this.peerIp}:${this.peerPort}` }, 'request head not complete in time; closing connection');
       this.respond({ status: 408, body: PARAM_ERROR_BODY });
@@ -139,14 +129,19 @@ export class HttpQueryConn implements ConnSink, Tickable {
     }
   }
 
-  /** Write the one reply and close once it has left (the original's Connection:close). */
+  /**
+   * Write the one reply and close (the original's Connection:close). The transport's close()
+   * flushes what is queued first and lingers up to 2 s for a peer that does not read, on both
+   * transports. Waiting here for queued() to reach 0 was wrong on the native transport: its writes
+   * are only offered to the kernel at the end of the batch, so queued() is never 0 right after a
+   * write, and a drain event only comes for a queue the kernel refused, so the reply sat until a
+   * 5 s grace timer closed the connection.
+   */
   respond(a: HttpAnswer): void {
-    if (this.state === 'closed' || this.state === 'flushing') return;
-    this.state = 'flushing';
-    this.respondedAt = nowMs();
+    if (this.state === 'closed') return;
     this.buf = EMPTY;
     this.transport.write(this.id, responseBytes(a));
-    if (this.transport.queued(this.id) === 0) this.close();
+    this.close();
   }
 
   close(): void {
