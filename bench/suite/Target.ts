@@ -1,4 +1,4 @@
-import * as http from 'node:http';
+import * as net from 'node:net';
 import type { TargetSpec } from './types';
 
 export const DEFAULT_TARGET = 'http://127.0.0.1:8080/msg_server';
@@ -37,29 +37,82 @@ export class LookupError extends Error {
 /**
  * protocol.md §5: GET /msg_server, read `code`, `priorIP` and `port` — a **string** in the original
  * (the C++ test client's bug was to read it as a number); both forms are accepted here.
+ *
+ * A bare socket and a hand-written request rather than `http.get`: a login storm does thousands of
+ * lookups a second and Node's HTTP client (agent, ClientRequest, IncomingMessage, parser) cost the
+ * bench worker more CPU than the request itself, which made the client the bottleneck it measures.
+ * login_server answers one request per connection and closes (Connection:close), like the original.
  */
 export function lookupMsgServer(url: string, timeoutMs = 10_000): Promise<MsgServerAddress> {
+  const u = new URL(url);
+  const port = u.port === '' ? 80 : Number(u.port);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const request = `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nConnection: close\r\n\r\n`;
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > 64 * 1024) req.destroy(new LookupError('too-large', `reply over 64 KiB from ${url}`));
-        else chunks.push(c);
-      });
-      res.on('end', () => {
-        try {
-          resolve(parseLookupReply(Buffer.concat(chunks).toString('utf8')));
-        } catch (e) {
-          reject(e);
-        }
-      });
-      res.on('error', reject);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const s = net.connect({ host, port });
+    const finish = (err: Error | undefined, addr?: MsgServerAddress): void => {
+      if (settled) return;
+      settled = true;
+      s.destroy();
+      if (err) reject(err); else resolve(addr!);
+    };
+    /** The reply once complete (by Content-Length, or at the server's close), else undefined. */
+    const tryParse = (atEnd: boolean): void => {
+      if (settled) return;
+      const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      const he = all.indexOf('\r\n\r\n');
+      if (he < 0) { if (atEnd) finish(new LookupError('http', `${url}: connection closed before the reply headers`)); return; }
+      const head = all.subarray(0, he).toString('latin1');
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(head);
+      if (!status) { finish(new LookupError('http', `${url}: not an HTTP reply: ${JSON.stringify(head.slice(0, 40))}`)); return; }
+      if (status[1] !== '200') { finish(new LookupError('http', `${url}: HTTP ${status[1]}`)); return; }
+      const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+      let body = all.subarray(he + 4);
+      if (cl) {
+        const n = Number(cl[1]);
+        if (body.length < n) { if (atEnd) finish(new LookupError('http', `${url}: reply shorter than its Content-Length`)); return; }
+        body = body.subarray(0, n);
+      } else if (!atEnd) {
+        return; // no length: the body ends with the connection
+      } else if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+        body = dechunk(body);
+      }
+      try {
+        finish(undefined, parseLookupReply(body.toString('utf8')));
+      } catch (e) {
+        finish(e as Error);
+      }
+    };
+    s.setTimeout(timeoutMs, () => finish(new LookupError('timeout', `no reply from ${url} within ${timeoutMs} ms`)));
+    s.on('connect', () => s.write(request, 'latin1'));
+    s.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 64 * 1024) { finish(new LookupError('too-large', `reply over 64 KiB from ${url}`)); return; }
+      chunks.push(c);
+      tryParse(false);
     });
-    req.on('timeout', () => req.destroy(new LookupError('timeout', `no reply from ${url} within ${timeoutMs} ms`)));
-    req.on('error', (e) => reject(e instanceof LookupError ? e : new LookupError('http', `${url}: ${e.message}`)));
+    s.on('end', () => tryParse(true));
+    s.on('close', () => tryParse(true));
+    s.on('error', (e) => finish(new LookupError('http', `${url}: ${e.message}`)));
   });
+}
+
+/** A chunked body (a login_server behind some proxy might send one); malformed input yields what parsed. */
+function dechunk(b: Buffer): Buffer {
+  const out: Buffer[] = [];
+  let pos = 0;
+  for (;;) {
+    const eol = b.indexOf('\r\n', pos);
+    if (eol < 0) break;
+    const n = parseInt(b.subarray(pos, eol).toString('latin1'), 16);
+    if (!Number.isFinite(n) || n <= 0) break;
+    out.push(b.subarray(eol + 2, eol + 2 + n));
+    pos = eol + 2 + n + 2;
+  }
+  return Buffer.concat(out);
 }
 
 export function parseLookupReply(body: string): MsgServerAddress {

@@ -6,6 +6,7 @@ import { PduError } from '../pdu/PduError';
 import type { HandlerTable } from './HandlerTable';
 import type { Logger } from '../util/log';
 import { nowMs } from '../util/clock';
+import { netCounters } from './netCounters';
 
 /** protocol.md §1.5 Rewrite: the maxima we enforce. */
 export const MAX_CLIENT_PDU = 4 * 1024 * 1024;
@@ -92,6 +93,7 @@ export abstract class Conn implements ConnSink {
         try { readHeader(data, pos, this.maxPduLength); err = new PduError('short-header', 'unreachable'); }
         catch (e) { err = e as PduError; }
         this.log.warn({ conn: this.id, peer: `${this.peerIp}:${this.peerPort}`, reason: err.reason, err: err.message }, 'bad frame; closing connection');
+        netCounters.badFrames += 1;
         this.close();
         return;
       }
@@ -101,6 +103,7 @@ export abstract class Conn implements ConnSink {
       const body = Buffer.allocUnsafe(len - HEADER_LENGTH);
       data.copy(body, 0, pos + HEADER_LENGTH, pos + len);
       pos += len;
+      netCounters.pdusIn += 1;
       this.dispatch({ header, body });
     }
     if (!this.closed && pos < end) {
@@ -124,7 +127,7 @@ export abstract class Conn implements ConnSink {
 
   protected dispatch(pdu: Pdu): void {
     const h = this.handlers.get(pdu.header.commandId);
-    if (!h) { this.onUnknown(pdu); return; }
+    if (!h) { netCounters.unknownCommands += 1; this.onUnknown(pdu); return; }
     try {
       const r = h(this, pdu);
       if (r && typeof (r as Promise<void>).then === 'function') {
@@ -139,9 +142,11 @@ export abstract class Conn implements ConnSink {
   protected onHandlerError(pdu: Pdu, err: unknown): void {
     if (err instanceof PduError) {
       this.log.warn({ conn: this.id, cid: pdu.header.commandId, reason: err.reason, err: err.message }, 'malformed PDU; closing connection');
+      netCounters.malformedPdus += 1;
       this.close();
       return;
     }
+    netCounters.handlerErrors += 1;
     this.log.error({ conn: this.id, cid: pdu.header.commandId, err }, 'handler failed');
   }
 
@@ -156,6 +161,7 @@ export abstract class Conn implements ConnSink {
   sendRaw(frame: Uint8Array): boolean {
     if (this.closed) return false;
     this.lastSend = nowMs();
+    netCounters.pduWrites += 1;
     return this.transport.write(this.id, frame);
   }
 

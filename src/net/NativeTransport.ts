@@ -9,6 +9,7 @@ import {
 } from './nativeAddon';
 import { childLog } from '../util/log';
 import { errnoName } from './errno';
+import { netCounters } from './netCounters';
 
 const log = childLog({ mod: 'NativeTransport' });
 
@@ -91,10 +92,13 @@ class NativeLoop {
       case REC_DRAIN:
         sink.onDrain?.();
         return;
-      case REC_CLOSE:
+      case REC_CLOSE: {
         this.forget(slot);
-        sink.onClose(REASONS[a] ?? 'error', b);
+        const reason = REASONS[a] ?? 'error';
+        netCounters.closed[reason] += 1;
+        sink.onClose(reason, b);
         return;
+      }
       default:
         log.error({ type, slot }, 'unknown record type from the addon');
     }
@@ -113,6 +117,7 @@ class NativeLoop {
       return;
     }
     this.register(slot, gen, sink);
+    netCounters.accepted += 1;
   }
 
   private nativeLog(id: number, code: number, errno: number, detail: number): void {
@@ -164,6 +169,11 @@ function nativeLoop(): NativeLoop {
   return shared;
 }
 
+/** The addon's loop counters if this thread has started the native loop, else undefined (for metrics). */
+export function nativeStatsIfLoaded(): NativeStats | undefined {
+  return shared?.addon.stats();
+}
+
 /**
  * The Transport contract on the native epoll addon (native/, docs/architecture.md). Throws from
  * the constructor when the addon is not built, which makes defaultTransport() fall back to `net`.
@@ -211,6 +221,7 @@ export class NativeTransport implements Transport {
     if (ip === undefined) log.error({ host, port }, 'connect: not an IPv4 address; the native transport does not resolve names');
     const id = this.addon.connect(ip ?? 0, port, this.maxQueue, ip === undefined ? EINVAL : 0);
     if (id < 0) throw new Error(`connect ${host}:${port}: ${errnoName(-id)}`);
+    netCounters.connects += 1;
     this.loop.register(id % SLOT_SPACE, Math.floor(id / SLOT_SPACE), sink);
     return id;
   }
@@ -222,6 +233,7 @@ export class NativeTransport implements Transport {
       const sink = this.loop.sinkOf(id);
       log.warn({ conn: id, capBytes: this.maxQueue }, 'slow consumer: output queue over cap, closing');
       if (sink) {
+        netCounters.closed['slow-consumer'] += 1;
         this.loop.forget(id % SLOT_SPACE);
         sink.onClose('slow-consumer', 0);
       }
@@ -233,6 +245,7 @@ export class NativeTransport implements Transport {
     const sink = this.loop.sinkOf(id);
     this.addon.close(id);
     if (sink) {
+      netCounters.closed.local += 1;
       this.loop.forget(id % SLOT_SPACE);
       sink.onClose('local', 0);
     }

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import { AcceptInfo, ConnSink, DEFAULT_MAX_QUEUE_BYTES, Listener, Transport, TransportOptions } from './Transport';
 import { childLog } from '../util/log';
+import { netCounters } from './netCounters';
 
 const log = childLog({ mod: 'NetTransport' });
 
@@ -38,6 +39,7 @@ export class NetTransport implements Transport {
           return;
         }
         this.attach(id, socket, sink);
+        netCounters.accepted += 1;
       });
       server.once('error', reject);
       server.listen({ host, port, backlog }, () => {
@@ -51,6 +53,7 @@ export class NetTransport implements Transport {
 
   connect(host: string, port: number, sink: ConnSink): number {
     const id = this.nextId++;
+    netCounters.connects += 1;
     const socket = net.connect({ host, port, noDelay: true });
     const entry = this.attach(id, socket, sink);
     socket.once('connect', () => { if (!entry.closed) sink.onConnect?.(0); });
@@ -61,7 +64,10 @@ export class NetTransport implements Transport {
     const entry: Entry = { socket, sink, closed: false, localClose: false };
     this.conns.set(id, entry);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => { if (!entry.closed) sink.onData(chunk, 0, chunk.length); });
+    socket.on('data', (chunk: Buffer) => {
+      netCounters.bytesIn += chunk.length;
+      if (!entry.closed) sink.onData(chunk, 0, chunk.length);
+    });
     socket.on('drain', () => { if (!entry.closed) sink.onDrain?.(); });
     let errno = 0;
     let connecting = socket.connecting;
@@ -72,9 +78,11 @@ export class NetTransport implements Transport {
       entry.closed = true;
       this.conns.delete(id);
       if (connecting && errno !== 0) {
+        netCounters.closed['connect-failed'] += 1;
         sink.onConnect?.(errno);
         sink.onClose('connect-failed', errno);
       } else {
+        netCounters.closed[errno !== 0 ? 'error' : 'peer'] += 1;
         sink.onClose(errno !== 0 ? 'error' : 'peer', errno);
       }
     });
@@ -84,6 +92,7 @@ export class NetTransport implements Transport {
   write(id: number, data: Uint8Array): boolean {
     const e = this.conns.get(id);
     if (!e || e.closed) return false;
+    netCounters.bytesOut += data.length;
     e.socket.write(data);
     if (e.socket.writableLength > this.maxQueue) {
       log.warn({ id, queued: e.socket.writableLength }, 'slow consumer: output queue over cap, closing');
@@ -102,6 +111,7 @@ export class NetTransport implements Transport {
   private finish(id: number, e: Entry, reason: 'local' | 'slow-consumer'): void {
     e.closed = true;
     this.conns.delete(id);
+    netCounters.closed[reason] += 1;
     // Flush what is queued, then close; a peer that never reads gets destroyed.
     if (reason === 'local') e.socket.end(); else e.socket.destroy();
     setTimeout(() => e.socket.destroy(), 2000).unref();

@@ -51,6 +51,8 @@ export interface DbProxyConfig {
   msgBatchMax: number;
   /** SyncCenter period (db_proxy.md §7.3: 5 s). */
   syncIntervalMs: number;
+  /** Not from the file: shared memory for the workers' metrics figures (worker/WorkerStats.ts), set by index.ts. */
+  workerStats?: SharedArrayBuffer;
 }
 
 export function loadDbProxyConfig(path: string): DbProxyConfig {

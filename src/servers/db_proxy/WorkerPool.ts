@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../util/log';
 import type { DbProxyConfig } from './DbProxyConfig';
-import type { FromWorker, RequestMsg, WorkerInit } from './wire';
+import type { FromWorker, RequestBatch, RequestMsg, WorkerInit } from './wire';
 import { workerIndex, WorkKey } from './workKey';
 
 /** Where a worker's answers go: the I/O thread's link table. */
@@ -17,6 +17,9 @@ const DRAIN_TIMEOUT_MS = 5000;
  */
 export class WorkerPool {
   private readonly workers: Worker[] = [];
+  /** Requests of this event-loop turn per worker, posted together by flush(). */
+  private outbox: RequestMsg[][] = [];
+  private flushScheduled = false;
   private inFlight = 0;
   private stopping = false;
 
@@ -37,6 +40,7 @@ export class WorkerPool {
       const init: WorkerInit = { index, workers: count, config };
       const w = new Worker(file, { workerData: init });
       this.workers.push(w);
+      this.outbox.push([]);
       ready.push(new Promise<void>((resolve, reject) => {
         const onMsg = (m: FromWorker): void => { if (m.t === 'ready') { w.off('message', onMsg); resolve(); } };
         w.on('message', onMsg);
@@ -51,20 +55,36 @@ export class WorkerPool {
     await Promise.all(ready);
   }
 
-  /** Queue one request; the body is transferred to the worker. */
+  /** Queue one request; the body is transferred to the worker at the end of this event-loop turn. */
   submit(connId: number, cid: number, seq: number, key: WorkKey, body: Uint8Array): void {
-    const w = this.workers[workerIndex(key, this.workers.length)]!;
+    const i = workerIndex(key, this.workers.length);
     // An exact-size copy: Conn's bodies may be views into a shared pool slab.
     const own = new Uint8Array(body);
-    const msg: RequestMsg = { t: 'req', connId, cid, seq, key, body: own };
+    this.outbox[i]!.push({ t: 'req', connId, cid, seq, key, body: own });
     this.inFlight++;
-    w.postMessage(msg, [own.buffer as ArrayBuffer]);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    this.workers.forEach((w, i) => {
+      const list = this.outbox[i]!;
+      if (list.length === 0) return;
+      this.outbox[i] = [];
+      const batch: RequestBatch = { t: 'reqs', list };
+      w.postMessage(batch, list.map((r) => r.body.buffer as ArrayBuffer));
+    });
   }
 
   private onMessage(m: FromWorker): void {
-    if (m.t !== 'done') return;
-    this.inFlight--;
-    this.sink(m.connId, m.cid, m.frame);
+    if (m.t !== 'dones') return;
+    for (const d of m.list) {
+      this.inFlight--;
+      this.sink(d.connId, d.cid, d.frame);
+    }
   }
 
   /**
@@ -73,6 +93,7 @@ export class WorkerPool {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.flush();
     const exited = this.workers.map((w) => new Promise<void>((resolve) => {
       w.once('exit', () => resolve());
       w.postMessage({ t: 'drain' });

@@ -11,6 +11,9 @@ import { loadDbProxyConfig, workerCount } from './DbProxyConfig';
 import { DbProxyConn } from './DbProxyConn';
 import { decodeBody, encodeBody, IM } from './pdu';
 import { WorkerPool } from './WorkerPool';
+import { withMetrics } from '../../util/metrics';
+import { defineDbProxyMetrics, RequestCount } from './DbProxyMetrics';
+import { allocateWorkerStats, WorkerStatsReader } from './worker/WorkerStats';
 
 export interface RunningServer {
   name: string;
@@ -59,9 +62,20 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
     conn.requestQueued();
     pool.submit(conn.id, pdu.header.commandId, pdu.header.seq, key, pdu.body);
   };
-  const handlers = new HandlerTable<DbProxyConn>(COMMANDS.map((c) => [c.cid, forward(c)] as const));
+  // Requests per command for metrics: a plain number per command, bumped without any lookup.
+  const requests: RequestCount[] = [];
+  const counted = (cmd: DbCommand): ((conn: DbProxyConn, pdu: Pdu) => void) => {
+    const count: RequestCount = { cid: cmd.cid, n: 0 };
+    requests.push(count);
+    const f = forward(cmd);
+    return (conn, pdu) => { count.n += 1; f(conn, pdu); };
+  };
+  const handlers = new HandlerTable<DbProxyConn>(COMMANDS.map((c) => [c.cid, counted(c)] as const));
 
   const workers = workerCount(cfg);
+  // A few hundred bytes of shared memory where the workers keep their metrics figures.
+  const workerStats = allocateWorkerStats(workers);
+  cfg.workerStats = workerStats;
   await pool.start(cfg, workers);
 
   const listeners: Listener[] = [];
@@ -86,7 +100,8 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
   log.info({ listen: cfg.listenIps, port: listeners[0]?.port, workers }, 'db_proxy_server ready');
 
   let stopping: Promise<void> | undefined;
-  return {
+  // Optional (MetricsPort in dbproxyserver.conf): links, queue depth, requests by kind.
+  return withMetrics(opts.confPath, (m) => defineDbProxyMetrics(m, { links, pool, requests, workers: new WorkerStatsReader(workerStats) }), {
     name: 'db_proxy',
     ports: { ListenPort: listeners[0]?.port ?? cfg.listenPort },
     stop: () => {
@@ -102,5 +117,5 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
       })();
       return stopping;
     },
-  };
+  });
 }

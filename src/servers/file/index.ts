@@ -20,6 +20,8 @@ import { LoginThrottle } from './LoginThrottle';
 import { MsgLinkConn } from './MsgLinkConn';
 import { OfflineStore } from './OfflineStore';
 import { TaskTable } from './TaskTable';
+import { withMetrics } from '../../util/metrics';
+import { defineFileMetrics } from './FileMetrics';
 
 export interface FileServer extends RunningServer {
   /** Live state, for tests and metrics. */
@@ -126,7 +128,8 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
     advertised: ctx.advertised, store: store.root }, 'file_server listening');
 
   let stopped = false;
-  return {
+  // Optional (MetricsPort in fileserver.conf): tasks and connections for Prometheus.
+  return withMetrics(opts.confPath, (m) => defineFileMetrics(m, { ctx, clients, links }), {
     name: 'file_server',
     ports: { client: clientListen.port, msg: msgListen.port },
     ctx,
@@ -140,5 +143,5 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
       for (const c of [...clients]) c.close();
       for (const c of [...links]) c.close();
     },
-  };
+  });
 }

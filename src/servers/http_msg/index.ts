@@ -27,6 +27,8 @@ import { dbLinkHandlers, routeLinkHandlers } from './linkHandlers';
 import { createGroup } from './createGroup';
 import { changeMembers } from './changeMembers';
 import type { QueryContext, QueryHandler } from './QueryContext';
+import { withMetrics } from '../../util/metrics';
+import { defineHttpMsgMetrics } from './HttpMsgMetrics';
 
 /** The interfaces, by exact request target (edge.md §3.5: case-sensitive, no query string). */
 const QUERIES = new Map<string, QueryHandler>([
@@ -87,7 +89,8 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
   log.info({ listen: config.listenIps, port, auth: auth.mode, dbLinks: db.slots.length, routeLinks: route.slots.length }, 'http_msg_server listening');
 
   let stopped = false;
-  return {
+  // Optional (MetricsPort in httpmsgserver.conf): connections, pending queries, links for Prometheus.
+  return withMetrics(opts.confPath, (m) => defineHttpMsgMetrics(m, { db, route, pending, front }), {
     name: 'http_msg_server',
     ports: { http: port },
     db,
@@ -102,5 +105,5 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
       db.stop();
       route.stop();
     },
-  };
+  });
 }

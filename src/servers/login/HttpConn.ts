@@ -3,7 +3,7 @@ import type { CloseReason, ConnSink, Transport } from '../../net/Transport';
 import type { Logger } from '../../util/log';
 import { nowMs } from '../../util/clock';
 import { parseHttpRequest } from './httpRequest';
-import { httpError, httpOk, msgServerJson, ClientUrls } from './httpReply';
+import { httpError, LookupReplies } from './httpReply';
 import type { MsgServerRegistry } from './MsgServerRegistry';
 
 /** servers.md §3.4: a request larger than this is refused. */
@@ -15,7 +15,8 @@ const MSG_SERVER_PATH = '/msg_server';
 
 export interface HttpContext {
   registry: MsgServerRegistry<unknown>;
-  urls: ClientUrls;
+  /** The lookup replies, built once per distinct answer (ClientUrls of loginserver.conf inside). */
+  replies: LookupReplies;
   log: Logger;
   /** Called once when the connection is gone, so the owner can forget it. */
   onGone(conn: HttpConn): void;
@@ -51,7 +52,7 @@ export class HttpConn implements ConnSink, Tickable {
     if (!req.target.startsWith(MSG_SERVER_PATH)) { this.refuse(404, 'Not Found', `unknown target ${req.target.slice(0, 100)}`); return; }
     const sel = this.ctx.registry.select();
     this.ctx.log.debug({ http: this.id, peer: this.peerIp, method: req.method, code: sel.code }, 'msg_server lookup');
-    this.reply(httpOk(msgServerJson(sel, this.peerIp, this.ctx.urls)));
+    this.reply(this.ctx.replies.reply(sel, this.peerIp));
   }
 
   onClose(_reason: CloseReason, _errno: number): void {

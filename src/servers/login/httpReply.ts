@@ -33,6 +33,31 @@ export function msgServerJson(sel: Selection, peerIp: string, urls: ClientUrls):
 }
 
 /**
+ * The whole lookup reply (headers + JSON) for one selection. A login storm asks the same question
+ * thousands of times a second and the answer only changes when the chosen msg_server, its
+ * addresses or the caller's address family change, so the last few replies are kept by exactly
+ * those inputs (the current counts are not part of the reply).
+ */
+export class LookupReplies {
+  private readonly cache = new Map<string, Buffer>();
+
+  constructor(private readonly urls: ClientUrls) {}
+
+  reply(sel: Selection, peerIp: string): Buffer {
+    const ipv4 = peerIp.split('.').length === 4;
+    const key = sel.code === 0 ? `0\u0000${ipv4 ? 4 : 6}\u0000${sel.server.ip1}\u0000${sel.server.ip2}\u0000${sel.server.port}` : String(sel.code);
+    let bytes = this.cache.get(key);
+    if (bytes === undefined) {
+      bytes = httpOk(msgServerJson(sel, peerIp, this.urls));
+      // A handful of msg_servers x two address families; a bound keeps odd registries from growing it.
+      if (this.cache.size >= 64) this.cache.clear();
+      this.cache.set(key, bytes);
+    }
+    return bytes;
+  }
+}
+
+/**
  * The reply bytes exactly as the original sends them (fixture login_http): no space after the header
  * colons, Connection:close. Original bug: the reply was formatted into a 1024-byte buffer, so long
  * URLs truncated it under a Content-Length announcing the full size. Rewrite: no truncation.

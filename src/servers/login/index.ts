@@ -5,8 +5,11 @@ import { Ticker } from '../../net/Ticker';
 import type { AcceptInfo, Listener, Transport } from '../../net/Transport';
 import { childLog } from '../../util/log';
 import { HttpConn } from './HttpConn';
+import { LookupReplies } from './httpReply';
 import { LoginConn, LoginConnKind, LoginContext } from './LoginConn';
 import { MsgServerRegistry } from './MsgServerRegistry';
+import { withMetrics } from '../../util/metrics';
+import { defineLoginMetrics } from './LoginMetrics';
 
 export type { RunningServer };
 
@@ -43,6 +46,7 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
   const httpConns = new Set<HttpConn>();
   const ctx: LoginContext = { registry, log, onGone: (c) => { ticker.delete(c); pduConns.delete(c); } };
   let accepted = 0;
+  const counts = { http: 0 };
 
   const acceptPdu = (kind: LoginConnKind) => ({ id, peerIp, peerPort }: AcceptInfo): LoginConn => {
     const c = new LoginConn(transport, kind, ++accepted, ctx);
@@ -52,9 +56,10 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
     log.info({ conn: id, kind, peer: `${peerIp}:${peerPort}` }, 'connection accepted');
     return c;
   };
-  const httpCtx = { registry, urls, log, onGone: (c: HttpConn) => { ticker.delete(c); httpConns.delete(c); } };
+  const httpCtx = { registry, replies: new LookupReplies(urls), log, onGone: (c: HttpConn) => { ticker.delete(c); httpConns.delete(c); } };
   const acceptHttp = ({ id, peerIp, peerPort }: AcceptInfo): HttpConn => {
     const c = new HttpConn(transport, httpCtx);
+    counts.http += 1;
     c.id = id; c.peerIp = peerIp; c.peerPort = peerPort;
     httpConns.add(c);
     ticker.add(c);
@@ -86,7 +91,8 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
   ticker.start();
   log.info({ listen: listeners.map((l) => `${l.host}:${l.port}`) }, 'login_server listening');
 
-  return {
+  // Optional (MetricsPort in loginserver.conf): registry, connections, HTTP lookups for Prometheus.
+  return withMetrics(opts.confPath, (m) => defineLoginMetrics(m, { registry, pduConns, httpConns, counts }), {
     name: 'login_server',
     ports,
     registry,
@@ -97,5 +103,5 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
       for (const c of [...pduConns]) c.close();
       for (const c of [...httpConns]) c.close();
     },
-  };
+  });
 }

@@ -21,6 +21,8 @@ import { Thumbnailer } from './Thumbnailer';
 import { RateLimiter } from './RateLimiter';
 import { MsfsHttpServer } from './MsfsHttpServer';
 import type { MsfsContext } from './MsfsContext';
+import { withMetrics } from '../../util/metrics';
+import { defineMsfsMetrics } from './MsfsMetrics';
 
 export type { RunningServer };
 
@@ -64,7 +66,8 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
   housekeeping.unref();
 
   let stopped = false;
-  return {
+  // Optional (MetricsPort in msfs.conf): store and cache figures for Prometheus.
+  return withMetrics(opts.confPath, (m) => defineMsfsMetrics(m, ctx), {
     name: 'msfs',
     ports: { http: port },
     async stop(): Promise<void> {
@@ -75,5 +78,5 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
       await saveCount();
       log.info({ fileCnt: store.fileCount }, 'msfs stopped');
     },
-  };
+  });
 }

@@ -25,12 +25,13 @@ export class MsgConn extends Conn {
   open = false;
   kicked = false;
   clientType = 0;
-  clientVersion = '';
   /** Presence asked for at login (1 online, 3 leave); 2 before login. */
   onlineStatus = 2;
   readonly connectedAt: number;
   /** CID_MSG_DATA received in the current one-second tick (rate limit). */
   msgsThisTick = 0;
+  /** Position in MsgServer's dense terminal array while logged in; -1 otherwise. */
+  terminalIndex = -1;
   /** Delivery-ack watch list (statistic only, servers.md §4.3): [msgId, fromId, time] triplets. */
   watch: number[] | undefined = undefined;
 

@@ -47,8 +47,12 @@ export class MsgServer {
   /** Every client connection, logged in or not, by handle. */
   readonly conns = new Map<number, MsgConn>();
   readonly stats = new MsgStats();
-  /** Logged-in connections (terminals): what login_server balances on. */
-  loggedIn = 0;
+  /**
+   * Logged-in connections (terminals), densely packed, for broadcasts: every login makes route_server
+   * send a status notify to every PC terminal (O(N^2) over a login storm, as the original), so the
+   * fan-out walks one flat array instead of the user map and each user's list.
+   */
+  private readonly terminals: MsgConn[] = [];
   links!: MsgLinks;
   /** The client port actually bound (ListenPort may be 0 in tests). */
   listenPort = 0;
@@ -87,7 +91,7 @@ export class MsgServer {
     if (!conn.open) return;
     conn.open = false;
     this.users.detach(conn);
-    this.loggedIn--;
+    this.dropTerminal(conn);
     this.links.login.sendAll(this.frame(Cid.CID_OTHER_USER_CNT_UPDATE, IM.Server.IMUserCntUpdate, { userAction: USER_CNT_DEC, userId: conn.userId }));
     this.links.route.sendAll(this.frame(Cid.CID_OTHER_USER_STATUS_UPDATE, IM.Server.IMUserStatusUpdate, {
       userStatus: STATUS_OFFLINE, userId: conn.userId, clientType: conn.clientType,
@@ -100,7 +104,8 @@ export class MsgServer {
     conn.userId = userId;
     conn.open = true;
     const user = this.users.attach(userId, conn);
-    this.loggedIn++;
+    conn.terminalIndex = this.terminals.length;
+    this.terminals.push(conn);
     this.links.login.sendAll(this.frame(Cid.CID_OTHER_USER_CNT_UPDATE, IM.Server.IMUserCntUpdate, { userAction: USER_CNT_INC, userId }));
     // Always "online", even when the client asked for "leave" (servers.md §4.6 step 8.5).
     this.links.route.sendAll(this.frame(Cid.CID_OTHER_USER_STATUS_UPDATE, IM.Server.IMUserStatusUpdate, {
@@ -155,11 +160,39 @@ export class MsgServer {
     return n;
   }
 
-  /** Every logged-in connection of every user here; `pcOnly` for presence notifies. */
+  /** Logged-in connections (terminals): what login_server balances on. */
+  get loggedIn(): number {
+    return this.terminals.length;
+  }
+
+  /** Swap-remove: order among terminals means nothing, and removal must not be O(N) in a logout storm. */
+  private dropTerminal(conn: MsgConn): void {
+    const i = conn.terminalIndex;
+    const t = this.terminals;
+    if (i < 0 || t[i] !== conn) return;
+    const last = t.pop()!;
+    if (last !== conn) {
+      t[i] = last;
+      last.terminalIndex = i;
+    }
+    conn.terminalIndex = -1;
+  }
+
+  /**
+   * Every logged-in connection here; `pcOnly` for presence notifies. The one frame buffer is written
+   * to every connection (the transport copies it into each output queue) and the clock is read once
+   * per broadcast, not once per connection as Conn.sendRaw would.
+   */
   sendToEveryone(frame: Uint8Array, pcOnly: boolean): number {
+    const now = nowMs();
+    const transport = this.transport;
+    const t = this.terminals;
     let n = 0;
-    for (const u of this.users.values()) {
-      for (const c of u.conns) if (!c.kicked && (!pcOnly || isPc(c.clientType)) && c.sendRaw(frame)) n++;
+    for (let i = 0; i < t.length; i++) {
+      const c = t[i]!;
+      if (c.kicked || c.closed || (pcOnly && !isPc(c.clientType))) continue;
+      c.lastSend = now;
+      if (transport.write(c.id, frame)) n++;
     }
     return n;
   }

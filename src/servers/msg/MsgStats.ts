@@ -8,6 +8,8 @@ export class MsgStats {
   downMsgs = 0;
   /** Delivered copies not acked within 15 s (statistic only, nothing is retransmitted). */
   downMissed = 0;
+  /** Of upDropped: messages over MsgRateLimit per connection per second (for metrics). */
+  rateLimited = 0;
 
   snapshot(): Record<string, number> {
     return { upMsgs: this.upMsgs, upDropped: this.upDropped, downMsgs: this.downMsgs, downMissed: this.downMissed };

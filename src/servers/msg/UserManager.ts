@@ -17,10 +17,11 @@ export class UserManager {
   attach(id: number, conn: MsgConn): User {
     let u = this.byId.get(id);
     if (!u) {
-      u = new User(id);
+      u = new User(id, conn);
       this.byId.set(id, u);
+    } else {
+      u.add(conn);
     }
-    u.add(conn);
     return u;
   }
 

@@ -12,9 +12,12 @@ import { FileLink } from '../../links/FileLink';
 import type { RunningServer } from '../../cli/serverModule';
 import { readMsgConfig } from './MsgConfig';
 import { MsgServer } from './MsgServer';
+import { internPeerIp } from './internPeerIp';
 import { dbHandlers } from './upstream/dbTable';
 import { routeHandlers } from './upstream/routeTable';
 import { fileHandlers, loginHandlers, pushHandlers } from './upstream/smallTables';
+import { withMetrics } from '../../util/metrics';
+import { defineMsgMetrics } from './MsgMetrics';
 
 export type { RunningServer };
 
@@ -38,7 +41,7 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
       const l = await transport.listen(ip, conf.listenPort, (info) => {
         const c = s.newConn();
         c.id = info.id;
-        c.peerIp = info.peerIp;
+        c.peerIp = internPeerIp(info.peerIp);
         c.peerPort = info.peerPort;
         return c;
       });
@@ -66,7 +69,8 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
   ticker.start();
   log.info({ port: s.listenPort, db: conf.dbServers.length * conf.dbLinksPerInstance, route: conf.routeServers.length }, 'msg_server listening');
 
-  return {
+  // Optional (MetricsPort in msgserver.conf): connections, users, messages and links for Prometheus.
+  return withMetrics(opts.confPath, (m) => defineMsgMetrics(m, s), {
     name: 'msg',
     ports: { ListenPort: s.listenPort },
     server: s,
@@ -76,5 +80,5 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
       for (const c of [...s.conns.values()]) c.close();
       for (const g of [file, db, login, route, push]) g.stop();
     },
-  };
+  });
 }

@@ -16,6 +16,8 @@ import { readPushConfig } from './PushConfig';
 import type { PushContext } from './PushContext';
 import { PushDispatcher } from './PushDispatcher';
 import { PushStats } from './PushStats';
+import { withMetrics } from '../../util/metrics';
+import { definePushMetrics } from './PushMetrics';
 
 export interface PushServer extends RunningServer {
   /** Counters of what was delivered, logged, failed. */
@@ -75,7 +77,8 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
     fcm: cfg.fcm ? cfg.fcm.endpoint : 'off (logging)' }, 'push_server listening');
 
   let stopped = false;
-  return {
+  // Optional (MetricsPort in pushserver.conf): PushStats and links for Prometheus.
+  return withMetrics(opts.confPath, (m) => definePushMetrics(m, stats, links), {
     name: 'push_server',
     ports: { msg: listener.port },
     stats,
@@ -88,5 +91,5 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
       for (const c of [...links]) c.close();
       await dispatcher.close();
     },
-  };
+  });
 }

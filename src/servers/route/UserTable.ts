@@ -35,11 +35,24 @@ export interface LostPresence {
   exists: boolean;
 }
 
-type TypeCounts = Map<number, number>;
+/**
+ * One (link, client type) pair of a user with its terminal count (always >= 1), chained per user.
+ * Rewrite for memory: a Map per user and another per (user, link) cost about 350 bytes for the
+ * usual user (one terminal on one link); one small record costs about 50. Users rarely have more
+ * than two records, so walking the chain is as fast as a lookup.
+ */
+class Terminals<L> {
+  constructor(
+    readonly link: L,
+    readonly clientType: number,
+    public count: number,
+    public next: Terminals<L> | undefined,
+  ) {}
+}
 
 export class UserTable<L> {
-  /** user id -> link -> client type -> count (counts are always >= 1; zero entries are removed). */
-  private readonly users = new Map<number, Map<L, TypeCounts>>();
+  /** user id -> that user's (link, client type, count) records. */
+  private readonly users = new Map<number, Terminals<L>>();
   /** link -> the users that link reported, so a link's departure costs O(its users). */
   private readonly byLink = new Map<L, Set<number>>();
 
@@ -52,37 +65,32 @@ export class UserTable<L> {
    */
   apply(link: L, userId: number, status: number, clientType: number): UpdateOutcome {
     const online = status !== USER_STATUS_OFFLINE;
-    let links = this.users.get(userId);
-    if (!links) {
-      if (!online) return this.outcome(userId, false);
-      links = new Map();
-      this.users.set(userId, links);
+    const head = this.users.get(userId);
+    let onLink = false;
+    let found: Terminals<L> | undefined;
+    for (let t = head; t; t = t.next) {
+      if (t.link !== link) continue;
+      onLink = true;
+      if (t.clientType === clientType) { found = t; break; }
     }
-    let counts = links.get(link);
-    if (!counts) {
-      if (!online) return this.outcome(userId, false);
-      counts = new Map();
-      links.set(link, counts);
-      this.linkUsers(link).add(userId);
-    }
+    // Offline from a link that never reported the user: ignored (not applied).
+    if (!online && !onLink) return this.outcome(userId, false);
     if (online) {
-      counts.set(clientType, (counts.get(clientType) ?? 0) + 1);
-    } else {
-      const n = counts.get(clientType) ?? 0;
-      if (n > 1) counts.set(clientType, n - 1);
-      else counts.delete(clientType);
-      if (counts.size === 0) this.dropLinkOfUser(userId, links, link);
+      if (found) found.count++;
+      else {
+        this.users.set(userId, new Terminals(link, clientType, 1, head));
+        if (!onLink) this.linkUsers(link).add(userId);
+      }
+    } else if (found) {
+      if (found.count > 1) found.count--;
+      else this.unlink(userId, found);
     }
     return this.outcome(userId, true);
   }
 
   /** True when some PC-type terminal of the user is online on any link. */
   hasPcClient(userId: number): boolean {
-    const links = this.users.get(userId);
-    if (!links) return false;
-    for (const counts of links.values()) {
-      for (const t of counts.keys()) if (isPcType(t)) return true;
-    }
+    for (let t = this.users.get(userId); t; t = t.next) if (isPcType(t.clientType)) return true;
     return false;
   }
 
@@ -94,15 +102,15 @@ export class UserTable<L> {
   /** Client type -> terminals, summed over links (the original's single count map). */
   typeCounts(userId: number): Map<number, number> {
     const sum = new Map<number, number>();
-    for (const counts of this.users.get(userId)?.values() ?? []) {
-      for (const [t, n] of counts) sum.set(t, (sum.get(t) ?? 0) + n);
-    }
+    for (let t = this.users.get(userId); t; t = t.next) sum.set(t.clientType, (sum.get(t.clientType) ?? 0) + t.count);
     return sum;
   }
 
   /** How many links report the user (tests and metrics). */
   linkCount(userId: number): number {
-    return this.users.get(userId)?.size ?? 0;
+    const seen = new Set<L>();
+    for (let t = this.users.get(userId); t; t = t.next) seen.add(t.link);
+    return seen.size;
   }
 
   /**
@@ -115,11 +123,19 @@ export class UserTable<L> {
     if (!ids) return [];
     const lost: LostPresence[] = [];
     for (const userId of ids) {
-      const links = this.users.get(userId);
-      if (!links) continue;
+      const head = this.users.get(userId);
+      if (!head) continue;
       const hadPc = this.hasPcClient(userId);
-      links.delete(link);
-      if (links.size === 0) this.users.delete(userId);
+      let kept: Terminals<L> | undefined;
+      let tail: Terminals<L> | undefined;
+      for (let t: Terminals<L> | undefined = head, after: Terminals<L> | undefined; t; t = after) {
+        after = t.next;
+        if (t.link === link) continue;
+        t.next = undefined;
+        if (tail) tail.next = t; else kept = t;
+        tail = t;
+      }
+      if (kept) this.users.set(userId, kept); else this.users.delete(userId);
       if (hadPc && !this.hasPcClient(userId)) lost.push({ userId, exists: this.users.has(userId) });
     }
     return lost;
@@ -131,10 +147,18 @@ export class UserTable<L> {
     return s;
   }
 
-  private dropLinkOfUser(userId: number, links: Map<L, TypeCounts>, link: L): void {
-    links.delete(link);
-    this.byLink.get(link)?.delete(userId);
-    if (links.size === 0) this.users.delete(userId);
+  /** Remove one record; when it was the user's last one on its link, the link forgets the user. */
+  private unlink(userId: number, gone: Terminals<L>): void {
+    let head = this.users.get(userId);
+    let prev: Terminals<L> | undefined;
+    for (let t = head; t; prev = t, t = t.next) {
+      if (t !== gone) continue;
+      if (prev) prev.next = t.next; else head = t.next;
+      break;
+    }
+    if (head) this.users.set(userId, head); else this.users.delete(userId);
+    for (let t = head; t; t = t.next) if (t.link === gone.link) return;
+    this.byLink.get(gone.link)?.delete(userId);
   }
 
   private outcome(userId: number, applied: boolean): UpdateOutcome {

@@ -6,6 +6,8 @@ import type { Listener, Transport } from '../../net/Transport';
 import { childLog } from '../../util/log';
 import { RouteHub } from './RouteHub';
 import { RouteLink } from './RouteLink';
+import { withMetrics } from '../../util/metrics';
+import { defineRouteMetrics } from './RouteMetrics';
 
 export type { RunningServer };
 
@@ -52,7 +54,8 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
   ticker.start();
   log.info({ listen: listeners.map((l) => `${l.host}:${l.port}`) }, 'route_server listening');
 
-  return {
+  // Optional (MetricsPort in routeserver.conf): links and users online for Prometheus.
+  return withMetrics(opts.confPath, (m) => defineRouteMetrics(m, hub), {
     name: 'route_server',
     ports: { msg: listeners[0]!.port },
     hub,
@@ -65,5 +68,5 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
       hub.links.clear();
       for (const link of links) link.close();
     },
-  };
+  });
 }

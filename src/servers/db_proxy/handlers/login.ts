@@ -2,6 +2,7 @@ import { passwordMatches } from '../../../pdu/crypto';
 import { Cid, IM } from '../pdu';
 import { attachOf, RequestContext } from '../worker/RequestContext';
 import { userInfo } from '../models/UserModel';
+import { validateLookup } from './ValidateLookup';
 
 /** Result strings exactly as the original (db_proxy.md §6.1). */
 export const LOGIN_OK = '成功';
@@ -15,7 +16,7 @@ export async function handleValidate(ctx: RequestContext, req: IM.Server.IMValid
     ctx.reply(Cid.CID_OTHER_VALIDATE_RSP, IM.Server.IMValidateRsp, {
       userName: req.userName, resultCode, resultString, ...(info ? { userInfo: info } : {}), attachData: attachOf(req),
     });
-  const { throttle, users } = ctx.s;
+  const { throttle, slave } = ctx.s;
   if (throttle.locked(req.userName)) {
     ctx.log.warn({ name: req.userName }, 'login refused: too many failures');
     rsp(6, LOGIN_LOCKED);
@@ -23,7 +24,8 @@ export async function handleValidate(ctx: RequestContext, req: IM.Server.IMValid
   }
   let row;
   try {
-    row = await users.activeByName(req.userName);
+    // Batched with the other logins in flight (ValidateLookup): same rows as UserModel.activeByName.
+    row = await validateLookup(slave).activeByName(req.userName);
   } catch (err) {
     // Rewrite: a database failure is not a wrong password; it does not count as a failure either.
     ctx.log.error({ name: req.userName, err: (err as Error).message }, 'login lookup failed');

@@ -14,8 +14,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * §6.10 CID_MSG_DATA. The reply is the request with `msg_id` filled in, sent only after the row is
  * committed (group commit in MessageStore); `msg_id` 0 whenever it was not stored (Rewrite: the
- * original acked failed inserts). Runs under the conversation's work key, so allocation and
- * storage of one conversation never overlap.
+ * original acked failed inserts). Validation and id allocation run under the conversation's work
+ * key and queue the row before the key is released, so one conversation's rows are stored in msg
+ * id order; the wait for COMMIT is detached from the key (see RequestContext.detach).
  */
 export async function handleMsgData(ctx: RequestContext, req: IM.Message.IMMsgData): Promise<void> {
   const type = req.msgType;
@@ -28,24 +29,38 @@ export async function handleMsgData(ctx: RequestContext, req: IM.Message.IMMsgDa
     ctx.reply(Cid.CID_MSG_DATA, IM.Message.IMMsgData, req);
   };
   const group = type === MSG_GROUP_TEXT || type === MSG_GROUP_AUDIO;
-  let conv: Conversation | undefined;
-  let msgId = 0;
-  try {
-    const prepared = group ? await prepareGroup(ctx, req) : await prepareSingle(ctx, req);
-    if (!prepared) { answer(0); return; }
-    conv = prepared.conv;
-    msgId = await ctx.s.msgIds.allocate(conv);
-    await ctx.s.store.store({ ...prepared.row, msgId } as MessageRow);
-    answer(msgId);
-  } catch (err) {
+  const failed = async (err: unknown, conv?: Conversation, msgId = 0): Promise<void> => {
     ctx.log.error({ from: req.fromUserId, to: req.toSessionId, type, msgId, err: (err as Error).message }, 'message not stored; answering msg_id 0');
-    // Nothing was stored for sure: give the id back so the sequence stays gap-free. After a
-    // failure AT commit the row may exist, so the id is never reused.
+    // Nothing was stored for sure: give the id back so the sequence stays gap-free (a no-op when a
+    // later message of the conversation already took the next id). After a failure AT commit the
+    // row may exist, so the id is never reused.
     if (conv && msgId && !(err instanceof DbError && err.atCommit)) {
       await ctx.s.msgIds.release(conv, msgId).catch((e: Error) => ctx.log.warn({ msgId, err: e.message }, 'msg id not released'));
     }
     answer(0);
+  };
+  let prepared: Prepared | null;
+  let msgId: number;
+  try {
+    prepared = group ? await prepareGroup(ctx, req) : await prepareSingle(ctx, req);
+    if (!prepared) { answer(0); return; }
+  } catch (err) {
+    await failed(err);
+    return;
   }
+  const conv = prepared.conv;
+  try {
+    msgId = await ctx.s.msgIds.allocate(conv);
+  } catch (err) {
+    await failed(err, conv);
+    return;
+  }
+  // The row joins the store queue now, still under the conversation's work key, so rows of one
+  // conversation are queued (and committed) in msg id order. Waiting for the commit happens
+  // outside the key: the conversation's next message can be allocated and join the same batch
+  // (Rewrite for throughput; the ack still follows COMMIT).
+  const id = msgId;
+  ctx.detach(ctx.s.store.store({ ...prepared.row, msgId: id } as MessageRow).then(() => answer(id), (err: unknown) => failed(err, conv, id)));
 }
 
 interface Prepared {

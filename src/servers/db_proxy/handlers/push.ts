@@ -26,7 +26,7 @@ function isNight(d = new Date()): boolean {
 /** Badge count: all one-to-one unread plus every group's unread (§6.17 step 4). */
 async function badge(s: Services, user: number): Promise<number> {
   const singles = await s.unread.singleTotal(user);
-  const groups = await s.unread.groups(user, await s.groups.groupIdsOf(user));
+  const groups = await s.unread.groups(user, await s.groups.groupIdsForBadge(user));
   return singles + groups.reduce((sum, [, n]) => sum + n, 0);
 }
 

@@ -4,6 +4,7 @@ import { inList } from '../worker/Mysql';
 import type { RedisRoles } from '../worker/RedisRoles';
 import { RedisKey } from '../worker/RedisRoles';
 import { unixNow } from './time';
+import { BoundedCache } from './BoundedCache';
 
 export const GROUP_NORMAL = 1;
 export const GROUP_TMP = 2;
@@ -19,6 +20,9 @@ export interface GroupRow {
 
 /** Rewrite (§9): bound on member lists in one request. */
 export const MAX_GROUP_MEMBERS = 5000;
+
+/** How old a user's group list may be when it only feeds a push badge count. */
+const BADGE_GROUPS_TTL_MS = 5000;
 
 /**
  * Groups: rows in IMGroup/IMGroupMember, and the Redis hash `group_member_<g>` that the original
@@ -84,6 +88,22 @@ export class GroupModel {
   }
 
   /** A user's groups: active memberships, newest `updated` first, then row id (§6.14). */
+  private readonly badgeGroups = new BoundedCache<number, { at: number; ids: number[] }>(100_000);
+
+  /**
+   * groupIdsOf for the push badge (§6.17 step 4), which is asked for every message to a user with
+   * a device token: a list up to 5 s old is good enough for a badge number, and saves a SELECT per
+   * message. Everything else (unread counts, group lists) reads the table.
+   */
+  async groupIdsForBadge(u: number): Promise<number[]> {
+    const now = Date.now();
+    const hit = this.badgeGroups.get(u);
+    if (hit && now - hit.at < BADGE_GROUPS_TTL_MS) return hit.ids;
+    const ids = await this.groupIdsOf(u);
+    this.badgeGroups.set(u, { at: now, ids });
+    return ids;
+  }
+
   async groupIdsOf(u: number): Promise<number[]> {
     const rows = await this.slave.rows<{ groupId: number }>(
       'SELECT groupId FROM IMGroupMember WHERE userId = ? AND status = 0 ORDER BY updated DESC, id ASC', [u]);

@@ -1,10 +1,11 @@
 import type { Logger } from '../../../util/log';
-import { DbError, inList, isConnectionError, Mysql, TxConn } from '../worker/Mysql';
+import { DbError, inList, isConnectionError, Mysql } from '../worker/Mysql';
 import type { RedisRoles } from '../worker/RedisRoles';
 import { RedisKey } from '../worker/RedisRoles';
 import { GROUP_TABLES, SHARDS, SINGLE_TABLES } from './MessageModel';
 import { GROUP_MSG_STORED } from './UnreadScripts';
 import { unixNow } from './time';
+import { workerStats } from '../worker/WorkerStats';
 
 interface RowBase {
   from: number;
@@ -34,9 +35,10 @@ const RETRY_PAUSE_MS = 200;
 /**
  * The write side of CID_MSG_DATA with group commit (db_proxy.md §10 Rewrite: a message is acked
  * only after it is durably stored). Every message handed in while a commit is running joins the
- * next batch; a batch is ONE transaction: multi-row INSERTs per shard, the session touches, the
- * groups' lastChated. The returned promise resolves after COMMIT (and the unread counters), so the
- * caller's ack implies durability; it rejects when the batch was not stored.
+ * next batch; a batch is a multi-row INSERT per shard table (see commit()). The returned promise
+ * resolves after the row's statement committed (and the unread counters), so the caller's ack
+ * implies durability; it rejects when the row was not stored, with DbError.atCommit set when that
+ * is not certain (the connection broke after the statement was sent).
  */
 export class MessageStore {
   private queue: Pending[] = [];
@@ -71,54 +73,74 @@ export class MessageStore {
     }
   }
 
+  /**
+   * One batch. Each shard table gets multi-row INSERTs, each one statement in autocommit (atomic
+   * and durable by itself: innodb_flush_log_at_trx_commit=1); the tables are written in parallel
+   * on separate pooled connections, so InnoDB's group commit flushes them together and a batch
+   * costs about one round trip and one log flush instead of the four round trips of
+   * BEGIN/INSERT/UPDATE/COMMIT. The session touches and the groups' lastChated run alongside:
+   * they are bookkeeping, not the message (the original never made them atomic with it), so their
+   * failure is logged and does not fail the messages. Rows are resolved in queue order after their
+   * statement succeeded and the unread counters were updated.
+   */
   private async commit(batch: Pending[]): Promise<void> {
+    const t0 = process.hrtime.bigint();
     const rows = batch.map((p) => p.row);
-    try {
-      await this.withRetry(() => this.master.tx((c) => this.write(c, rows)));
-    } catch (err) {
-      const e = err as Error;
-      this.log.error({ rows: rows.length, err: e.message, atCommit: err instanceof DbError && err.atCommit }, 'message batch not stored');
-      for (const p of batch) p.reject(e);
-      return;
-    }
+    const side = this.touch(rows);
+    const failed = new Set<Pending>();
+    await Promise.all([...byTable(batch)].map(async ([table, list]) => {
+      // Chunks of one table run in order, so rows keep msg id order within a conversation.
+      for (const chunk of pow2Chunks(list)) {
+        try {
+          await this.withRetry(() => this.insert(table, chunk.map((p) => p.row)));
+        } catch (err) {
+          const e = err as Error;
+          this.log.error({ table, rows: chunk.length, err: e.message, atCommit: err instanceof DbError && err.atCommit }, 'message rows not stored');
+          for (const p of chunk) { failed.add(p); p.reject(e); }
+        }
+      }
+    }));
+    await side;
+    const stored = failed.size === 0 ? batch : batch.filter((p) => !failed.has(p));
+    if (failed.size > 0) workerStats.batchFailed();
+    if (stored.length === 0) return;
     this.batches++;
-    this.rows += rows.length;
-    await this.countUnread(rows);
-    for (const p of batch) p.resolve();
+    this.rows += stored.length;
+    workerStats.batchStored(stored.length, Number(process.hrtime.bigint() - t0) / 1e9);
+    await this.countUnread(stored.map((p) => p.row));
+    for (const p of stored) p.resolve();
   }
 
-  private async write(c: TxConn, rows: MessageRow[]): Promise<void> {
+  /** One multi-row INSERT into one shard table, as its own (autocommit) transaction. */
+  private async insert(table: string, chunk: MessageRow[]): Promise<void> {
+    const single = chunk[0]!.kind === 'single';
+    const values = new Array(chunk.length).fill(single ? '(?,?,?,?,?,?,0,?,?)' : '(?,?,?,?,?,0,?,?)').join(',');
+    const params: Array<number | string> = [];
+    for (const r of chunk) {
+      if (r.kind === 'single') params.push(r.relation, r.from, r.to, r.msgId, r.content, r.type, r.created, r.created);
+      else params.push(r.group, r.from, r.msgId, r.content, r.type, r.created, r.created);
+    }
+    await this.master.execAtomic(single
+      ? `INSERT INTO ${table} (relateId, fromId, toId, msgId, content, type, status, created, updated) VALUES ${values}`
+      : `INSERT INTO ${table} (groupId, userId, msgId, content, type, status, created, updated) VALUES ${values}`, params);
+  }
+
+  /** B2 ensure + touch in one statement (visible again, moved up; §6.10 steps 2, 3, 6) and the groups' lastChated. Never rejects. */
+  private async touch(rows: MessageRow[]): Promise<void> {
     const now = unixNow();
-    const byTable = new Map<string, MessageRow[]>();
-    for (const r of rows) {
-      const table = r.kind === 'single' ? SINGLE_TABLES[r.relation % SHARDS]! : GROUP_TABLES[r.group % SHARDS]!;
-      const list = byTable.get(table);
-      if (list) list.push(r); else byTable.set(table, [r]);
-    }
-    for (const [table, list] of byTable) {
-      for (const chunk of pow2Chunks(list)) {
-        const single = chunk[0]!.kind === 'single';
-        const values = new Array(chunk.length).fill(single ? '(?,?,?,?,?,?,0,?,?)' : '(?,?,?,?,?,0,?,?)').join(',');
-        const params: Array<number | string> = [];
-        for (const r of chunk) {
-          if (r.kind === 'single') params.push(r.relation, r.from, r.to, r.msgId, r.content, r.type, r.created, r.created);
-          else params.push(r.group, r.from, r.msgId, r.content, r.type, r.created, r.created);
-        }
-        await c.exec(single
-          ? `INSERT INTO ${table} (relateId, fromId, toId, msgId, content, type, status, created, updated) VALUES ${values}`
-          : `INSERT INTO ${table} (groupId, userId, msgId, content, type, status, created, updated) VALUES ${values}`, params);
-      }
-    }
-    // B2 ensure + touch in one statement: visible again, and moved up (§6.10 steps 2, 3, 6).
+    const statements: Array<Promise<unknown>> = [];
     const sessions = unique(rows.flatMap((r) => r.sessionIds).filter((id) => id > 0));
     for (const chunk of pow2Chunks(sessions)) {
       const { marks, params } = inList(chunk);
-      await c.exec(`UPDATE IMRecentSession SET status = 0, updated = ? WHERE id IN (${marks})`, [now, ...params]);
+      statements.push(this.master.exec(`UPDATE IMRecentSession SET status = 0, updated = ? WHERE id IN (${marks})`, [now, ...params]));
     }
     const groups = unique(rows.filter((r): r is GroupRow => r.kind === 'group').map((r) => r.group));
     for (const chunk of pow2Chunks(groups)) {
       const { marks, params } = inList(chunk);
-      await c.exec(`UPDATE IMGroup SET lastChated = ? WHERE id IN (${marks})`, [now, ...params]);
+      statements.push(this.master.exec(`UPDATE IMGroup SET lastChated = ? WHERE id IN (${marks})`, [now, ...params]));
+    }
+    for (const r of await Promise.allSettled(statements)) {
+      if (r.status === 'rejected') this.log.error({ err: (r.reason as Error).message }, 'sessions or group lastChated not touched for stored messages');
     }
   }
 
@@ -164,6 +186,18 @@ export class MessageStore {
 
 function unique(ids: number[]): number[] {
   return [...new Set(ids)];
+}
+
+/** A batch by shard table, queue order kept within each table. */
+function byTable(batch: Pending[]): Map<string, Pending[]> {
+  const out = new Map<string, Pending[]>();
+  for (const p of batch) {
+    const r = p.row;
+    const table = r.kind === 'single' ? SINGLE_TABLES[r.relation % SHARDS]! : GROUP_TABLES[r.group % SHARDS]!;
+    const list = out.get(table);
+    if (list) list.push(p); else out.set(table, [p]);
+  }
+  return out;
 }
 
 /** Split into chunks whose sizes are powers of two (<= MAX_CHUNK): 100 -> 64, 32, 4. */

@@ -25,7 +25,7 @@ export interface UserRow {
 /** Rewrite (§9): most users one info request returns. */
 export const MAX_USER_IDS = 1000;
 
-const USER_COLUMNS = 'id, sex, name, domain, nick, password, salt, phone, email, avatar, departId, status, updated, push_shield_status, sign_info';
+export const USER_COLUMNS = 'id, sex, name, domain, nick, password, salt, phone, email, avatar, departId, status, updated, push_shield_status, sign_info';
 
 /** B8: an IMUser row as UserInfo (`user_real_name` is the login name, like the original). */
 export function userInfo(u: UserRow, forceStatus?: number): IM.BaseDefine.IUserInfo {

@@ -1,6 +1,7 @@
 import * as mysql from 'mysql2/promise';
 import type { MysqlPoolConf } from '../DbProxyConfig';
 import type { Logger } from '../../../util/log';
+import { workerStats } from './WorkerStats';
 
 export type SqlParam = number | string | null;
 export type Row = Record<string, unknown>;
@@ -17,6 +18,7 @@ export class DbError extends Error {
     message: string,
   ) {
     super(`${pool}: ${code}: ${message} [${sql.slice(0, 80)}]`);
+    workerStats.backendError();
   }
 }
 
@@ -61,6 +63,8 @@ export class Mysql {
       // Numbers for BIGINT results (MAX(), COUNT()); our values all fit in 53 bits.
       supportBigNumbers: false,
       maxPreparedStatements: 2000,
+      // No stack capture per call: it cost more CPU than some statements; DbError names the pool and SQL.
+      trace: false,
     });
     // A pooled connection that dies while idle emits 'error' on itself; the pool already removed it.
     this.pool.on('connection', (c) => {
@@ -122,6 +126,27 @@ export class Mysql {
     const c = await this.acquire();
     try {
       return await execOn(c, sql, params, this.conf.name);
+    } finally {
+      c.release();
+    }
+  }
+
+  /**
+   * One statement that is a transaction by itself (autocommit). On failure, DbError.atCommit says
+   * the outcome is unknown: the statement may have reached the server before the connection broke
+   * (a fatal driver error). Failing to get a connection, or an error the server reported, means it
+   * was not applied.
+   */
+  async execAtomic(sql: string, params: SqlParam[]): Promise<{ affectedRows: number; insertId: number }> {
+    const c = await this.acquire();
+    try {
+      const [res] = await c.execute(sql, params);
+      const h = res as mysql.ResultSetHeader;
+      return { affectedRows: h.affectedRows, insertId: h.insertId };
+    } catch (err) {
+      const e = this.wrap(err, sql);
+      e.atCommit = (err as { fatal?: boolean }).fatal === true;
+      throw e;
     } finally {
       c.release();
     }

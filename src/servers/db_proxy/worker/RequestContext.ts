@@ -9,6 +9,8 @@ import type { Services } from './Services';
  */
 export class RequestContext {
   frame: Uint8Array | null = null;
+  /** Set by detach(): the part of the request that runs after its work key is released. */
+  tail: Promise<void> | null = null;
 
   constructor(
     readonly s: Services,
@@ -19,6 +21,17 @@ export class RequestContext {
 
   get log() {
     return this.s.log;
+  }
+
+  /**
+   * Finish this request outside its work key: the handler returns (so the next request of the
+   * same conversation may start) and the worker posts the answer once `rest` settles. Used by
+   * CID_MSG_DATA so a conversation's next message is allocated while this one waits for its group
+   * commit, instead of one message per conversation per commit.
+   */
+  detach(rest: Promise<void>): void {
+    if (this.tail) throw new Error(`second detach for cid 0x${this.cid.toString(16)}`);
+    this.tail = rest;
   }
 
   reply<I extends object>(cid: number, type: BodyType<object, I>, message: I): void {

@@ -24,6 +24,7 @@ export function handleMsgData(conn: MsgConn, pdu: Pdu): void {
   const limit = s.conf.msgRateLimit;
   if (++conn.msgsThisTick > limit) {
     s.stats.upDropped++;
+    s.stats.rateLimited++;
     if (conn.msgsThisTick === limit + 1) s.log.warn({ conn: conn.handle, user: conn.userId, limit }, 'message rate limit reached; dropping for the rest of this second');
     if (conn.msgsThisTick > limit * FLOOD_FACTOR) {
       s.log.warn({ conn: conn.handle, user: conn.userId }, 'message flood; closing connection');

@@ -42,7 +42,7 @@ export function handleLogin(conn: MsgConn, pdu: Pdu): void {
   const st = req.onlineStatus;
   conn.onlineStatus = st >= 1 && st <= 3 ? st : 1;
   conn.setClientType(req.clientType);
-  conn.clientVersion = req.clientVersion ?? '';
+  // client_version is not kept: nothing reads it, and a string per idle connection is memory.
   const body = encodeBody(IM.Server.IMValidateReq, { userName: req.userName, password: req.password, attachData: handleContext(conn.handle) });
   if (!db.send('login', s.reframe(pdu.header, Cid.CID_OTHER_VALIDATE_REQ, body))) {
     s.refuseLogin(conn, pdu.header.seq, IM.BaseDefine.ResultType.REFUSE_REASON_NO_DB_SERVER);

@@ -44,6 +44,7 @@ export function onValidateRsp(s: MsgServer, _link: PeerConn, pdu: Pdu): void {
     userId, clientType: conn.clientType, reason: KICK_REASON_DUPLICATE_USER,
   }));
   const user = s.goOnline(conn, userId);
+  conn.loginName = ''; // only a pending login needs the name (matching this reply); an idle terminal does not
   user.nick = info.userNickName;
   conn.send(Cid.CID_LOGIN_RES_USERLOGIN, encodeBody(IM.Login.IMLoginRes, {
     serverTime: nowSeconds(), resultCode: IM.BaseDefine.ResultType.REFUSE_REASON_NONE,
