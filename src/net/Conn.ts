@@ -52,6 +52,7 @@ export abstract class Conn implements ConnSink {
   /** Partial frame carried over between reads; empty when reads align with frames. */
   private pending: Buffer = EMPTY;
   private closeNotified = false;
+  private closedHook: ((reason: CloseReason, errno: number) => void) | undefined;
 
   constructor(readonly transport: Transport, opts: ConnOptions) {
     this.maxPduLength = opts.maxPduLength;
@@ -117,6 +118,12 @@ export abstract class Conn implements ConnSink {
     this.closed = true;
     this.pending = EMPTY;
     this.onClosed(reason, errno);
+    this.closedHook?.(reason, errno);
+  }
+
+  /** One observer of the close, for the table that owns this connection (see ConnGroup). */
+  whenClosed(hook: (reason: CloseReason, errno: number) => void): void {
+    this.closedHook = hook;
   }
 
   onConnect(_errno: number): void {}

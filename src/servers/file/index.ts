@@ -1,5 +1,6 @@
 import { ConfFile } from '../../conf/ConfFile';
 import type { RunningServer } from '../../cli/serverModule';
+import { ConnGroup } from '../../net/ConnGroup';
 import { HandlerTable } from '../../net/HandlerTable';
 import { defaultTransport } from '../../net/defaultTransport';
 import { Ticker } from '../../net/Ticker';
@@ -68,31 +69,13 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
   };
   ticker.add(ctx.tasks); // the task sweep runs every 10 s off the shared 1-s tick
 
-  const clients = new Set<FileClientConn>();
-  const links = new Set<MsgLinkConn>();
-  const acceptClient = ({ id, peerIp, peerPort }: AcceptInfo): FileClientConn => {
-    const c = new FileClientConn(transport, ctx);
-    c.id = id; c.peerIp = peerIp; c.peerPort = peerPort;
-    clients.add(c);
-    ticker.add(c);
-    // Leave the sets when closed: wrap onClose rather than subclass per server instance.
-    const onClose = c.onClose.bind(c);
-    c.onClose = (reason, errno) => { clients.delete(c); ticker.delete(c); onClose(reason, errno); };
-    return c;
-  };
-  const acceptMsgServer = ({ id, peerIp, peerPort }: AcceptInfo): MsgLinkConn => {
-    const c = new MsgLinkConn(transport, ctx);
-    c.id = id; c.peerIp = peerIp; c.peerPort = peerPort;
-    links.add(c);
-    ticker.add(c);
-    log.info({ link: id, peer: `${peerIp}:${peerPort}` }, 'msg_server link accepted');
-    const onClose = c.onClose.bind(c);
-    c.onClose = (reason, errno) => {
-      links.delete(c); ticker.delete(c);
-      log.info({ link: id, reason, errno }, 'msg_server link closed');
-      onClose(reason, errno);
-    };
-    return c;
+  const clients = new ConnGroup<FileClientConn>(ticker);
+  const links = new ConnGroup<MsgLinkConn>(ticker, (c, reason, errno) =>
+    log.info({ link: c.id, reason, errno }, 'msg_server link closed'));
+  const acceptClient = (info: AcceptInfo): FileClientConn => clients.adopt(new FileClientConn(transport, ctx), info);
+  const acceptMsgServer = (info: AcceptInfo): MsgLinkConn => {
+    log.info({ link: info.id, peer: `${info.peerIp}:${info.peerPort}` }, 'msg_server link accepted');
+    return links.adopt(new MsgLinkConn(transport, ctx), info);
   };
 
   const listeners: Listener[] = [];
@@ -140,8 +123,8 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
       ticker.stop();
       clearInterval(storeTimer);
       for (const l of listeners) l.close();
-      for (const c of [...clients]) c.close();
-      for (const c of [...links]) c.close();
+      clients.closeAll();
+      links.closeAll();
     },
   });
 }

@@ -1,5 +1,6 @@
 import { ConfFile } from '../../conf/ConfFile';
 import type { RunningServer } from '../../cli/serverModule';
+import { ConnGroup } from '../../net/ConnGroup';
 import { HandlerTable } from '../../net/HandlerTable';
 import { defaultTransport } from '../../net/defaultTransport';
 import { Ticker } from '../../net/Ticker';
@@ -55,20 +56,11 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
       .on(Cid.CID_OTHER_PUSH_TO_USER_REQ, handlePushToUser),
   };
 
-  const links = new Set<PushConn>();
-  const accept = ({ id, peerIp, peerPort }: AcceptInfo): PushConn => {
-    const c = new PushConn(transport, ctx);
-    c.id = id; c.peerIp = peerIp; c.peerPort = peerPort;
-    links.add(c);
-    ticker.add(c);
-    log.info({ link: id, peer: `${peerIp}:${peerPort}` }, 'msg_server link accepted');
-    const onClose = c.onClose.bind(c);
-    c.onClose = (reason, errno) => {
-      links.delete(c); ticker.delete(c);
-      log.info({ link: id, reason, errno }, 'msg_server link closed');
-      onClose(reason, errno);
-    };
-    return c;
+  const links = new ConnGroup<PushConn>(ticker, (c, reason, errno) =>
+    log.info({ link: c.id, reason, errno }, 'msg_server link closed'));
+  const accept = (info: AcceptInfo): PushConn => {
+    log.info({ link: info.id, peer: `${info.peerIp}:${info.peerPort}` }, 'msg_server link accepted');
+    return links.adopt(new PushConn(transport, ctx), info);
   };
 
   const listener = await transport.listen(cfg.listenIp, cfg.listenPort, accept);
@@ -88,7 +80,7 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
       stopped = true;
       ticker.stop();
       listener.close();
-      for (const c of [...links]) c.close();
+      links.closeAll();
       await dispatcher.close();
     },
   });
