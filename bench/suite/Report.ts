@@ -114,6 +114,21 @@ export function summarize(d: RunData, scenario: string): RunResult {
         : { name: 'acked messages stored in MySQL', ok: rows >= dl.acked, detail: `${rows} rows for ${dl.acked} acks` });
     }
   }
+  if (scenario === 'idle') {
+    // The per-connection figure is (held - before) / connections: meaningless when the servers'
+    // RSS before already held memory of an earlier run (V8 keeps its grown heap) or start-up garbage
+    // that was collected meanwhile. Say so rather than print a negative or too small figure.
+    for (const role of ['msg', 'route']) {
+      const b = before[role];
+      const e = end[role];
+      if (b === undefined || e === undefined || online === 0) continue;
+      checks.push({
+        name: `${role}_server RSS grew with the connections`, ok: e > b,
+        detail: e > b ? `+${((e - b) / 1024).toFixed(1)} MiB`
+          : `${(b / 1024).toFixed(1)} -> ${(e / 1024).toFixed(1)} MiB: its RSS before was not a clean baseline (earlier run or start-up garbage); restart the servers before an idle run`,
+      });
+    }
+  }
   if (d.cpuWarnings.length > 0) checks.push({ name: 'bench client below 90 % CPU', ok: false, detail: d.cpuWarnings.join('; ') });
   return { label: d.label, target: d.target, metrics: m, checks };
 }

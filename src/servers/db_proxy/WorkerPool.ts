@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../util/log';
 import type { DbProxyConfig } from './DbProxyConfig';
-import type { FromWorker, RequestBatch, RequestMsg, WorkerInit } from './wire';
+import { DONE_META, FromWorker, pack, RequestBatch, WorkerInit } from './wire';
 import { workerIndex, WorkKey } from './workKey';
 
 /** Where a worker's answers go: the I/O thread's link table. */
@@ -18,7 +18,7 @@ const DRAIN_TIMEOUT_MS = 5000;
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   /** Requests of this event-loop turn per worker, posted together by flush(). */
-  private outbox: RequestMsg[][] = [];
+  private outbox: Outbox[] = [];
   private flushScheduled = false;
   private inFlight = 0;
   private stopping = false;
@@ -40,7 +40,7 @@ export class WorkerPool {
       const init: WorkerInit = { index, workers: count, config };
       const w = new Worker(file, { workerData: init });
       this.workers.push(w);
-      this.outbox.push([]);
+      this.outbox.push(new Outbox());
       ready.push(new Promise<void>((resolve, reject) => {
         const onMsg = (m: FromWorker): void => { if (m.t === 'ready') { w.off('message', onMsg); resolve(); } };
         w.on('message', onMsg);
@@ -55,12 +55,10 @@ export class WorkerPool {
     await Promise.all(ready);
   }
 
-  /** Queue one request; the body is transferred to the worker at the end of this event-loop turn. */
+  /** Queue one request; it goes to the worker at the end of this event-loop turn. */
   submit(connId: number, cid: number, seq: number, key: WorkKey, body: Uint8Array): void {
-    const i = workerIndex(key, this.workers.length);
-    // An exact-size copy: Conn's bodies may be views into a shared pool slab.
-    const own = new Uint8Array(body);
-    this.outbox[i]!.push({ t: 'req', connId, cid, seq, key, body: own });
+    // The body is owned (safe to keep until flush); it is copied into the batch's buffer there.
+    this.outbox[workerIndex(key, this.workers.length)]!.add(connId, cid, seq, key, body);
     this.inFlight++;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -71,19 +69,24 @@ export class WorkerPool {
   private flush(): void {
     this.flushScheduled = false;
     this.workers.forEach((w, i) => {
-      const list = this.outbox[i]!;
-      if (list.length === 0) return;
-      this.outbox[i] = [];
-      const batch: RequestBatch = { t: 'reqs', list };
-      w.postMessage(batch, list.map((r) => r.body.buffer as ArrayBuffer));
+      const box = this.outbox[i]!;
+      if (box.keys.length === 0) return;
+      this.outbox[i] = new Outbox();
+      const batch: RequestBatch = { t: 'reqs', meta: box.meta, keys: box.keys, bodies: pack(box.bodies, box.bytes) };
+      w.postMessage(batch, [batch.bodies.buffer as ArrayBuffer]);
     });
   }
 
   private onMessage(m: FromWorker): void {
     if (m.t !== 'dones') return;
-    for (const d of m.list) {
+    const { meta, frames } = m;
+    let off = 0;
+    for (let i = 0; i < meta.length; i += DONE_META) {
+      const len = meta[i + 2]!;
+      const frame = len >= 0 ? frames.subarray(off, off + len) : null;
+      if (len > 0) off += len;
       this.inFlight--;
-      this.sink(d.connId, d.cid, d.frame);
+      this.sink(meta[i]!, meta[i + 1]!, frame);
     }
   }
 
@@ -104,5 +107,20 @@ export class WorkerPool {
     if (this.inFlight > 0) this.log.warn({ pending: this.inFlight }, 'stopping with requests still unanswered');
     // Only threads that did not finish in time are killed.
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** One worker's requests of the current event-loop turn. */
+class Outbox {
+  readonly meta: number[] = [];
+  readonly keys: WorkKey[] = [];
+  readonly bodies: Uint8Array[] = [];
+  bytes = 0;
+
+  add(connId: number, cid: number, seq: number, key: WorkKey, body: Uint8Array): void {
+    this.meta.push(connId, cid, seq, body.length);
+    this.keys.push(key);
+    this.bodies.push(body);
+    this.bytes += body.length;
   }
 }

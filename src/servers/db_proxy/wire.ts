@@ -6,12 +6,11 @@ import type { WorkKey } from './workKey';
  * a late reply cannot reach a newer, unrelated link (§2.3).
  */
 export interface RequestMsg {
-  t: 'req';
   connId: number;
   cid: number;
   seq: number;
   key: WorkKey;
-  /** The protobuf body; transferred, not copied. */
+  /** The protobuf body: a view into its batch's buffer, owned by the worker. */
   body: Uint8Array;
 }
 
@@ -22,18 +21,26 @@ export interface DrainMsg {
 
 /**
  * Requests (and answers) cross the thread boundary in batches, one postMessage per event-loop
- * turn instead of one per request: postMessage was a large share of both threads' CPU under chat load.
+ * turn with every body packed into ONE transferred buffer: a postMessage, and each transferred
+ * buffer, per request were a large share of both threads' CPU under chat load.
  */
 export interface RequestBatch {
   t: 'reqs';
-  list: RequestMsg[];
+  /** Per request: connId, cid, seq, body length. */
+  meta: number[];
+  keys: WorkKey[];
+  /** The bodies back to back. */
+  bodies: Uint8Array;
 }
+
+/** Numbers per request in RequestBatch.meta, per answer in DoneBatch.meta. */
+export const REQ_META = 4;
+export const DONE_META = 3;
 
 export type ToWorker = RequestBatch | DrainMsg;
 
 /** Exactly one per request: the reply frame, or null for commands that have none. */
 export interface DoneMsg {
-  t: 'done';
   connId: number;
   cid: number;
   frame: Uint8Array | null;
@@ -49,7 +56,22 @@ export interface DrainedMsg {
 
 export interface DoneBatch {
   t: 'dones';
-  list: DoneMsg[];
+  /** Per answer: connId, cid, frame length (-1: no reply frame). */
+  meta: number[];
+  /** The frames back to back. */
+  frames: Uint8Array;
+}
+
+/** Pack byte arrays back to back into one fresh buffer (which can then be transferred). */
+export function pack(parts: Array<Uint8Array | null>, total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    if (!p) continue;
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
 }
 
 export type FromWorker = DoneBatch | ReadyMsg | DrainedMsg;

@@ -100,10 +100,13 @@ async function prepareSingle(ctx: RequestContext, req: IM.Message.IMMsgData): Pr
   }
   const content = await contentOf(ctx, req, to);
   if (content === null) return null;
-  const relation = await s.relations.lookupOrCreate(from, to);
-  // Original bug fixed (§6.10 step 3): both sessions keep their own ids.
-  const senderSession = await s.sessions.idFor(from, to, SESSION_SINGLE);
-  const receiverSession = await s.sessions.idFor(to, from, SESSION_SINGLE);
+  // Original bug fixed (§6.10 step 3): both sessions keep their own ids. The three lookups are
+  // independent (cached after a conversation's first message), so they run concurrently.
+  const [relation, senderSession, receiverSession] = await Promise.all([
+    s.relations.lookupOrCreate(from, to),
+    s.sessions.idFor(from, to, SESSION_SINGLE),
+    s.sessions.idFor(to, from, SESSION_SINGLE),
+  ]);
   return {
     conv: { kind: 'single', relation },
     row: { kind: 'single', relation, from, to, content, type: req.msgType, created: req.createTime, sessionIds: [senderSession, receiverSession] },

@@ -43,6 +43,8 @@ const RETRY_PAUSE_MS = 200;
 export class MessageStore {
   private queue: Pending[] = [];
   private busy = false;
+  /** Unread-counter updates sent but not answered yet. */
+  private readonly counting = new Set<Promise<void>>();
   /** Figures for the bench and tests. */
   batches = 0;
   rows = 0;
@@ -107,8 +109,19 @@ export class MessageStore {
     this.batches++;
     this.rows += stored.length;
     workerStats.batchStored(stored.length, Number(process.hrtime.bigint() - t0) / 1e9);
-    await this.countUnread(stored.map((p) => p.row));
+    // The counters' commands are written to Redis now, before any ack leaves this thread, so a
+    // reader's later read-ack (several process hops behind the ack) cannot overtake them; the
+    // ack does not wait for Redis's answer (a failure is only logged, as before): ack right
+    // after the commit, one round trip less on every message's path.
+    const counting = this.countUnread(stored.map((p) => p.row));
+    this.counting.add(counting);
+    void counting.then(() => this.counting.delete(counting));
     for (const p of stored) p.resolve();
+  }
+
+  /** Resolves when every unread-counter update handed to Redis has been answered (shutdown). */
+  async settled(): Promise<void> {
+    while (this.counting.size > 0) await Promise.all([...this.counting]);
   }
 
   /** One multi-row INSERT into one shard table, as its own (autocommit) transaction. */

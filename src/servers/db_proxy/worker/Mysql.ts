@@ -99,6 +99,15 @@ export class Mysql {
     }
   }
 
+  /**
+   * Open `n` connections now (kept idle in the pool), so the first burst of traffic after a start
+   * does not wait for connection handshakes. Failures are left to the first real statement.
+   */
+  async warm(n: number): Promise<void> {
+    const conns = await Promise.allSettled(Array.from({ length: n }, () => this.pool.getConnection()));
+    for (const c of conns) if (c.status === 'fulfilled') c.value.release();
+  }
+
   /** SELECT: rows as objects. Idempotent, so retried once after a lost connection. */
   async rows<T = Row>(sql: string, params: SqlParam[]): Promise<T[]> {
     try {

@@ -40,7 +40,7 @@ export class Services {
   /** `[语音]` encrypted with aesKey: what session and unread lists show for audio (§1 step 6). */
   readonly audioPlaceholder: Buffer;
 
-  constructor(readonly cfg: DbProxyConfig, workers: number, readonly log: Logger) {
+  constructor(readonly cfg: DbProxyConfig, private readonly workers: number, readonly log: Logger) {
     // Divide each pool bound among the workers so the process stays within the configured limit.
     const share = (max: number): number => Math.max(1, Math.floor(max / workers));
     this.master = new Mysql(cfg.master, share(cfg.master.maxConn), cfg.mysqlAcquireTimeoutMs, log);
@@ -60,6 +60,12 @@ export class Services {
     this.files = new FileModel(this.master, this.slave);
     this.audio = new AudioModel(this.master, this.slave, cfg.msfsSite, log);
     this.audioPlaceholder = new MsgCipher(cfg.aesKey).encrypt('[语音]');
+  }
+
+  /** Open the MySQL pools' connections ahead of traffic (never rejects). */
+  async warm(): Promise<void> {
+    const share = (max: number): number => Math.max(1, Math.floor(max / this.workers));
+    await Promise.all([this.master.warm(share(this.cfg.master.maxConn)), this.slave.warm(share(this.cfg.slave.maxConn))]);
   }
 
   async close(): Promise<void> {

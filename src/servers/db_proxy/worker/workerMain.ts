@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { childLog } from '../../../util/log';
 import { decodeBody } from '../pdu';
 import { COMMAND_BY_CID } from '../commands';
-import type { DoneMsg, FromWorker, RequestMsg, ToWorker, WorkerInit } from '../wire';
+import { pack, REQ_META } from '../wire';
+import type { DoneMsg, FromWorker, RequestBatch, RequestMsg, ToWorker, WorkerInit } from '../wire';
 import { KeyedSerializer } from './KeyedSerializer';
 import { RequestContext } from './RequestContext';
 import { Services } from './Services';
@@ -59,21 +60,33 @@ function onRequest(m: RequestMsg): void {
 
 /** Answers of this event-loop turn, posted to the I/O thread together by flushDone(). */
 let outbox: DoneMsg[] = [];
+let outboxBytes = 0;
 
 function postDone(m: RequestMsg, ctx: RequestContext): void {
-  // An exact-size copy can be transferred; a pooled Buffer view would clone its whole pool slab.
-  const frame = ctx.frame ? new Uint8Array(ctx.frame) : null;
-  outbox.push({ t: 'done', connId: m.connId, cid: m.cid, frame });
+  outbox.push({ connId: m.connId, cid: m.cid, frame: ctx.frame });
+  if (ctx.frame) outboxBytes += ctx.frame.length;
   if (outbox.length === 1) setImmediate(flushDone);
 }
 
 function flushDone(): void {
   const list = outbox;
   if (list.length === 0) return;
+  const meta: number[] = [];
+  for (const d of list) meta.push(d.connId, d.cid, d.frame ? d.frame.length : -1);
+  // One fresh buffer for all frames: transferable, and never a pooled Buffer's whole slab.
+  const frames = pack(list.map((d) => d.frame), outboxBytes);
   outbox = [];
-  const transfer: ArrayBuffer[] = [];
-  for (const d of list) if (d.frame) transfer.push(d.frame.buffer as ArrayBuffer);
-  post({ t: 'dones', list }, transfer);
+  outboxBytes = 0;
+  post({ t: 'dones', meta, frames }, [frames.buffer as ArrayBuffer]);
+}
+
+function onBatch(b: RequestBatch): void {
+  let off = 0;
+  for (let i = 0, k = 0; i < b.meta.length; i += REQ_META, k++) {
+    const len = b.meta[i + 3]!;
+    onRequest({ connId: b.meta[i]!, cid: b.meta[i + 1]!, seq: b.meta[i + 2]!, key: b.keys[k]!, body: b.bodies.subarray(off, off + len) });
+    off += len;
+  }
 }
 
 /** Nothing queued, running or detached. */
@@ -86,10 +99,11 @@ async function allIdle(): Promise<void> {
 }
 
 port.on('message', (m: ToWorker) => {
-  if (m.t === 'reqs') for (const r of m.list) onRequest(r);
+  if (m.t === 'reqs') onBatch(m);
   else if (m.t === 'drain') {
     sync.stop();
     void allIdle().then(async () => {
+      await services.store.settled();
       await services.close();
       flushDone();
       post({ t: 'drained' });
@@ -100,4 +114,5 @@ port.on('message', (m: ToWorker) => {
 });
 
 sync.start();
+void services.warm();
 post({ t: 'ready' });
