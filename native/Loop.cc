@@ -7,6 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24  // Linux >= 4.2; older glibc headers lack the name
+#endif
+
 #include <algorithm>
 #include <cstring>
 
@@ -695,7 +699,7 @@ double Loop::Listen(uint32_t ip, uint16_t port, int backlog, size_t maxQueue, in
   return MakeId(s->slot, s->gen);
 }
 
-double Loop::Connect(uint32_t ip, uint16_t port, size_t maxQueue, int failErrno) {
+double Loop::Connect(uint32_t ip, uint16_t port, size_t maxQueue, int failErrno, uint32_t localIp) {
   if (dead_) return -EBADF;
   Sock* s = AllocSock();
   if (s == nullptr) return -EMFILE;
@@ -710,6 +714,19 @@ double Loop::Connect(uint32_t ip, uint16_t port, size_t maxQueue, int failErrno)
   if (err == 0) {
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (localIp != 0) {
+      // A chosen source address (the bench spreads 127.0.0.x past the ~28 000 ephemeral ports of
+      // one address). IP_BIND_ADDRESS_NO_PORT defers the port choice to connect(), so the kernel
+      // picks per 4-tuple instead of reserving a port per address at bind time.
+      setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+      sockaddr_in la{};
+      la.sin_family = AF_INET;
+      la.sin_port = 0;
+      la.sin_addr.s_addr = htonl(localIp);
+      if (bind(fd, reinterpret_cast<sockaddr*>(&la), sizeof la) < 0) err = errno;
+    }
+  }
+  if (err == 0) {
     sockaddr_in sa{};
     sa.sin_family = AF_INET;
     sa.sin_port = htons(port);
@@ -775,6 +792,19 @@ int Loop::Write(double id, const char* data, size_t len) {
     if (!inBatch_) Kick();
   }
   return 1;
+}
+
+double Loop::WriteMany(double* ids, size_t n, const char* data, size_t len) {
+  double written = 0;
+  for (size_t i = 0; i < n; i++) {
+    int r = Write(ids[i], data, len);
+    if (r == 1) {
+      written += 1;
+    } else if (r == -1) {
+      ids[i] = -1;  // closed as a slow consumer: JS reports that close itself, like write()
+    }
+  }
+  return written;
 }
 
 void Loop::Close(double id) {

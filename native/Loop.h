@@ -58,9 +58,13 @@ class Loop {
   double Listen(uint32_t ip, uint16_t port, int backlog, size_t maxQueue, int* boundPort);
   // connect: always returns an id; a synchronous failure is reported as CONNECT + CLOSE records
   // in the next batch, exactly like an asynchronous one.
-  double Connect(uint32_t ip, uint16_t port, size_t maxQueue, int failErrno);
+  // localIp (host order, 0 = any): bind the source address before connecting.
+  double Connect(uint32_t ip, uint16_t port, size_t maxQueue, int failErrno, uint32_t localIp = 0);
   // 1 queued, 0 unknown/closed id, -1 closed as a slow consumer (JS reports the close itself).
   int Write(double id, const char* data, size_t len);
+  // The same bytes to many connections in one call (broadcasts): returns how many were queued;
+  // an id closed as a slow consumer is overwritten with -1 in ids, unknown/closed ids are skipped.
+  double WriteMany(double* ids, size_t n, const char* data, size_t len);
   void Close(double id);
   void Pause(double id, bool pause);
   double Queued(double id);

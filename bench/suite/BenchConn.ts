@@ -1,4 +1,3 @@
-import * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { encodeFrame } from '../../src/pdu/Pdu';
 import type { PduHeader } from '../../src/pdu/header';
@@ -9,7 +8,10 @@ import { IM } from '../../src/pdu/gen/im';
 import { FrameReader } from './FrameReader';
 import type { Histogram } from './Histogram';
 import { IntSet } from './IntSet';
-import { lookupMsgServer, MsgServerAddress } from './Target';
+import type { LookupHandle, MsgServerLocator } from './MsgServerLocator';
+import type { MsgServerAddress } from './Target';
+import type { CloseReason, ConnSink, Transport } from '../../src/net/Transport';
+import { errnoName } from '../../src/net/errno';
 import type { Counters, HistName, TargetSpec } from './types';
 
 /** Wall-clock ms with sub-ms resolution: comparable between the bench's processes on one machine. */
@@ -20,6 +22,9 @@ export function epochMs(): number {
 /** What every connection of one worker shares: settings, counters and histograms. */
 export interface ConnContext {
   target: TargetSpec;
+  /** the worker's transport (native epoll addon unless TT_TRANSPORT=net): all its sockets on one loop */
+  transport: Transport;
+  locator: MsgServerLocator;
   password: string;
   clientType: number;
   clientVersion: string;
@@ -66,7 +71,7 @@ export function parsePayload(text: string): { n: number; sentAt: number } | unde
  * client got wrong), heartbeat when quiet, and keep the books: which of its own messages were
  * acked, which messages from whom arrived.
  */
-export class BenchConn {
+export class BenchConn implements ConnSink {
   state: ConnState = 'new';
   uid = 0;
   server: MsgServerAddress | undefined;
@@ -81,7 +86,10 @@ export class BenchConn {
   readonly receivedSession = new Map<number, number>();
   sentCount = 0;
   nextSendAt = 0;
-  private socket: net.Socket | undefined;
+  /** transport id of the msg_server connection, 0 before connect */
+  private id = 0;
+  private lookupHandle: LookupHandle | undefined;
+  private onGone: (() => void) | undefined;
   private readonly reader: FrameReader;
   private seq: number;
   private loginSeq = -1;
@@ -114,52 +122,66 @@ export class BenchConn {
       return;
     }
     this.state = 'lookup';
-    lookupMsgServer(t.url).then(
-      (addr) => {
+    this.lookupHandle = this.ctx.locator.lookup(t.url, this.localAddress, (err, addr, fresh) => {
+      this.lookupHandle = undefined;
+      if (err !== undefined) {
+        this.ctx.counters.lookupFail++;
+        this.failLogin(`lookup: ${err.message}`);
+        return;
+      }
+      if (fresh) {
         this.ctx.counters.lookups++;
         this.ctx.hist.lookup.record((epochMs() - this.startedAt) * 1000);
-        if (this.state === 'lookup') this.connect(addr);
-      },
-      (e: Error) => {
-        this.ctx.counters.lookupFail++;
-        this.failLogin(`lookup: ${e.message}`);
-      },
-    );
+      }
+      if (this.state === 'lookup') this.connect(addr!);
+    });
   }
 
   private connect(addr: MsgServerAddress): void {
     this.server = addr;
     this.state = 'connecting';
-    const connectAt = epochMs();
+    this.connectAt = epochMs();
     // Source addresses only make sense towards loopback (edge.md §5.5: ephemeral ports run out
     // near 28 000 connections per source address).
     const local = this.localAddress !== undefined && addr.host.startsWith('127.') ? this.localAddress : undefined;
-    const s = net.connect({ host: addr.host, port: addr.port, localAddress: local, noDelay: true });
-    this.socket = s;
-    s.on('connect', () => {
-      this.ctx.counters.connected++;
-      this.state = 'login';
-      this.startedAt = connectAt;
-      this.loginSeq = this.nextSeq();
-      this.write(Cid.CID_LOGIN_REQ_USERLOGIN, encodeBody(IM.Login.IMLoginReq, {
-        userName: this.name,
-        password: wirePassword(this.ctx.password),
-        onlineStatus: IM.BaseDefine.UserStatType.USER_STATUS_ONLINE,
-        clientType: this.ctx.clientType,
-        clientVersion: this.ctx.clientVersion,
-      }), this.loginSeq);
-    });
-    s.on('data', (chunk: Buffer) => {
-      try {
-        this.reader.push(chunk);
-      } catch (e) {
-        this.ctx.error(`${this.name}: bad frame from server: ${(e as Error).message}`);
-        s.destroy();
-      }
-    });
-    let lastError = '';
-    s.on('error', (e: NodeJS.ErrnoException) => { lastError = e.code ?? e.message; });
-    s.on('close', () => this.onSocketClosed(lastError));
+    this.id = this.ctx.transport.connect(addr.host, addr.port, this, local !== undefined ? { localAddress: local } : undefined);
+  }
+
+  private connectAt = 0;
+
+  /** ConnSink: the msg_server connection is up (or failed: onClose follows). */
+  onConnect(errno: number): void {
+    if (errno !== 0 || this.state !== 'connecting') return;
+    this.ctx.counters.connected++;
+    this.state = 'login';
+    this.startedAt = this.connectAt;
+    this.loginSeq = this.nextSeq();
+    this.write(Cid.CID_LOGIN_REQ_USERLOGIN, encodeBody(IM.Login.IMLoginReq, {
+      userName: this.name,
+      password: wirePassword(this.ctx.password),
+      onlineStatus: IM.BaseDefine.UserStatType.USER_STATUS_ONLINE,
+      clientType: this.ctx.clientType,
+      clientVersion: this.ctx.clientVersion,
+    }), this.loginSeq);
+  }
+
+  /** ConnSink: bytes valid only during the call; FrameReader hands complete frames over synchronously. */
+  onData(buf: Buffer, offset: number, length: number): void {
+    try {
+      this.reader.push(buf, offset, offset + length);
+    } catch (e) {
+      this.ctx.error(`${this.name}: bad frame from server: ${(e as Error).message}`);
+      this.ctx.transport.close(this.id);
+    }
+  }
+
+  /** ConnSink: exactly once; 'local' when we closed it ourselves. */
+  onClose(reason: CloseReason, errno: number): void {
+    const gone = this.onGone;
+    this.onGone = undefined;
+    const err = errno !== 0 ? errnoName(errno) : reason === 'peer' || reason === 'local' ? '' : reason;
+    this.onSocketClosed(err);
+    gone?.();
   }
 
   private onSocketClosed(err: string): void {
@@ -177,7 +199,9 @@ export class BenchConn {
     const wasOpen = !alreadyClosed && this.state !== 'closed';
     this.state = 'closed';
     this.ctx.counters.loginFail++;
-    if (wasOpen) this.socket?.destroy();
+    this.lookupHandle?.cancel();
+    this.lookupHandle = undefined;
+    if (wasOpen && this.id !== 0) this.ctx.transport.close(this.id);
     this.ctx.loginDone(this, false, reason);
   }
 
@@ -189,8 +213,8 @@ export class BenchConn {
   }
 
   private write(cid: number, body: Uint8Array, seq: number): void {
-    if (this.socket === undefined || this.state === 'closed') return;
-    this.socket.write(encodeFrame(cid, body, { seq }));
+    if (this.id === 0 || this.state === 'closed') return;
+    this.ctx.transport.write(this.id, encodeFrame(cid, body, { seq }));
     this.lastSentAt = epochMs();
   }
 
@@ -340,23 +364,24 @@ export class BenchConn {
     }
   }
 
-  /** Log out politely (the server then closes) or just close. Resolves when the socket is gone. */
+  /**
+   * Log out politely or just close. Resolves when the connection is gone: the transport still
+   * flushes the logout before its FIN (a lingering close), so the server sees it.
+   */
   close(logout: boolean): Promise<void> {
     this.closing = true;
-    const s = this.socket;
-    if (s === undefined || s.destroyed) {
+    this.lookupHandle?.cancel();
+    this.lookupHandle = undefined;
+    if (this.id === 0 || this.state === 'closed') {
       this.state = 'closed';
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      s.once('close', () => resolve());
+      this.onGone = resolve;
       if (logout && this.state === 'ready') {
         this.write(Cid.CID_LOGIN_REQ_LOGINOUT, encodeBody(IM.Login.IMLogoutReq, {}), this.nextSeq());
-        s.end();
-        setTimeout(() => s.destroy(), 3000).unref();
-      } else {
-        s.destroy();
       }
+      this.ctx.transport.close(this.id);
     });
   }
 }

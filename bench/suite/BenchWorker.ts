@@ -1,6 +1,8 @@
 import { MsgCipher } from '../../src/pdu/crypto';
 import { BenchConn, ConnContext, epochMs } from './BenchConn';
 import { Histogram } from './Histogram';
+import { MsgServerLocator } from './MsgServerLocator';
+import { defaultTransport } from '../../src/net/defaultTransport';
 import { Counters, FromWorker, HIST_NAMES, HistName, WorkerPlan, WorkerReport, zeroCounters } from './types';
 
 const SCHEDULER_MS = 5;
@@ -36,8 +38,11 @@ export class BenchWorker {
   constructor(private readonly plan: WorkerPlan, private readonly emit: (m: FromWorker) => void) {
     this.hist = { lookup: new Histogram(), login: new Histogram(), ack: new Histogram(), deliver: new Histogram() };
     const self = this;
+    const transport = defaultTransport();
     this.ctx = {
       target: plan.target,
+      transport,
+      locator: new MsgServerLocator(transport, plan.lookupMode ?? 'each'),
       password: plan.password,
       clientType: plan.clientType,
       clientVersion: plan.clientVersion,
@@ -166,6 +171,7 @@ export class BenchWorker {
   private tick(): void {
     const now = epochMs();
     for (const c of this.conns) c.onTick(now);
+    this.ctx.locator.sweep();
     const cpu = process.cpuUsage(this.lastCpu);
     // a short final interval (the close) says nothing about steady load: not counted
     const cpuFrac = now - this.lastCpuAt < 500 ? 0 : (cpu.user + cpu.system) / 1000 / (now - this.lastCpuAt);
@@ -207,6 +213,7 @@ export class BenchWorker {
       this.tickTimer = undefined;
       this.tick();
     }
+    this.ctx.locator.closeAll();
     await Promise.all(this.conns.map((c) => c.close(logout)));
   }
 

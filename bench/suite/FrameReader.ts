@@ -15,19 +15,22 @@ export class FrameReader {
 
   constructor(private readonly onFrame: FrameHandler, private readonly maxFrame = MAX_FRAME) {}
 
-  push(chunk: Buffer): void {
+  /** `chunk[start, end)` (a transport's shared read buffer: valid only during the call). */
+  push(chunk: Buffer, start = 0, end = chunk.length): void {
     let buf = chunk;
+    let off = start;
     if (this.tail !== undefined) {
-      buf = Buffer.concat([this.tail, chunk]);
+      buf = Buffer.concat([this.tail, chunk.subarray(start, end)]);
       this.tail = undefined;
+      off = 0;
+      end = buf.length;
     }
-    let off = 0;
-    while (buf.length - off >= HEADER_LENGTH) {
+    while (end - off >= HEADER_LENGTH) {
       const h = readHeader(buf, off, this.maxFrame);
-      if (buf.length - off < h.length) break;
+      if (end - off < h.length) break;
       this.onFrame(h, buf.subarray(off + HEADER_LENGTH, off + h.length));
       off += h.length;
     }
-    if (off < buf.length) this.tail = Buffer.from(buf.subarray(off));
+    if (off < end) this.tail = Buffer.from(buf.subarray(off, end));
   }
 }

@@ -33,6 +33,8 @@ export interface RunOptions {
   window: number;
   textBytes: number;
   readAck: boolean;
+  /** login_server lookup per login (default) or once per worker */
+  lookupMode?: 'each' | 'once';
   /** traffic phase length (0 = no traffic) */
   durationMs: number;
   drainMs: number;
@@ -142,7 +144,7 @@ export async function runScenario(scenario: string, layout: Layout, o: RunOption
     loginRate: o.loginRate > 0 ? o.loginRate / slotsPerWorker.length : 0,
     loginConcurrency: Math.max(1, Math.ceil(o.loginConcurrency / slotsPerWorker.length)),
     loginTimeoutMs: o.loginTimeoutMs, heartbeatMs: o.heartbeatMs, ratePerSender: o.ratePerSender, window: o.window,
-    textBytes: o.textBytes, readAck: o.readAck, slots,
+    textBytes: o.textBytes, readAck: o.readAck, lookupMode: o.lookupMode ?? 'each', slots,
   }));
 
   const pids = resolvePids(o.pids);

@@ -44,10 +44,7 @@ export class LookupError extends Error {
  * login_server answers one request per connection and closes (Connection:close), like the original.
  */
 export function lookupMsgServer(url: string, timeoutMs = 10_000): Promise<MsgServerAddress> {
-  const u = new URL(url);
-  const port = u.port === '' ? 80 : Number(u.port);
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  const request = `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nConnection: close\r\n\r\n`;
+  const { host, port, request } = lookupRequest(url);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -59,38 +56,20 @@ export function lookupMsgServer(url: string, timeoutMs = 10_000): Promise<MsgSer
       s.destroy();
       if (err) reject(err); else resolve(addr!);
     };
-    /** The reply once complete (by Content-Length, or at the server's close), else undefined. */
     const tryParse = (atEnd: boolean): void => {
       if (settled) return;
-      const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      const he = all.indexOf('\r\n\r\n');
-      if (he < 0) { if (atEnd) finish(new LookupError('http', `${url}: connection closed before the reply headers`)); return; }
-      const head = all.subarray(0, he).toString('latin1');
-      const status = /^HTTP\/1\.[01] (\d{3})/.exec(head);
-      if (!status) { finish(new LookupError('http', `${url}: not an HTTP reply: ${JSON.stringify(head.slice(0, 40))}`)); return; }
-      if (status[1] !== '200') { finish(new LookupError('http', `${url}: HTTP ${status[1]}`)); return; }
-      const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-      let body = all.subarray(he + 4);
-      if (cl) {
-        const n = Number(cl[1]);
-        if (body.length < n) { if (atEnd) finish(new LookupError('http', `${url}: reply shorter than its Content-Length`)); return; }
-        body = body.subarray(0, n);
-      } else if (!atEnd) {
-        return; // no length: the body ends with the connection
-      } else if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
-        body = dechunk(body);
-      }
       try {
-        finish(undefined, parseLookupReply(body.toString('utf8')));
+        const addr = parseHttpReply(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), atEnd, url);
+        if (addr !== undefined) finish(undefined, addr);
       } catch (e) {
         finish(e as Error);
       }
     };
     s.setTimeout(timeoutMs, () => finish(new LookupError('timeout', `no reply from ${url} within ${timeoutMs} ms`)));
-    s.on('connect', () => s.write(request, 'latin1'));
+    s.on('connect', () => s.write(request));
     s.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > 64 * 1024) { finish(new LookupError('too-large', `reply over 64 KiB from ${url}`)); return; }
+      if (size > MAX_REPLY_BYTES) { finish(new LookupError('too-large', `reply over 64 KiB from ${url}`)); return; }
       chunks.push(c);
       tryParse(false);
     });
@@ -98,6 +77,48 @@ export function lookupMsgServer(url: string, timeoutMs = 10_000): Promise<MsgSer
     s.on('close', () => tryParse(true));
     s.on('error', (e) => finish(new LookupError('http', `${url}: ${e.message}`)));
   });
+}
+
+export const MAX_REPLY_BYTES = 64 * 1024;
+
+/** Where to connect and the bytes of the request for one lookup (built once per URL by callers that care). */
+export function lookupRequest(url: string): { host: string; port: number; request: Buffer } {
+  const u = new URL(url);
+  const port = u.port === '' ? 80 : Number(u.port);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const request = Buffer.from(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nConnection: close\r\n\r\n`, 'latin1');
+  return { host, port, request };
+}
+
+/**
+ * The msg_server address once the reply is complete (by Content-Length, or at the server's close
+ * when `atEnd`), undefined while more bytes are needed; throws LookupError on a bad reply.
+ */
+export function parseHttpReply(all: Buffer, atEnd: boolean, url: string): MsgServerAddress | undefined {
+  const he = all.indexOf('\r\n\r\n');
+  if (he < 0) {
+    if (atEnd) throw new LookupError('http', `${url}: connection closed before the reply headers`);
+    return undefined;
+  }
+  const head = all.subarray(0, he).toString('latin1');
+  const status = /^HTTP\/1\.[01] (\d{3})/.exec(head);
+  if (!status) throw new LookupError('http', `${url}: not an HTTP reply: ${JSON.stringify(head.slice(0, 40))}`);
+  if (status[1] !== '200') throw new LookupError('http', `${url}: HTTP ${status[1]}`);
+  const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+  let body = all.subarray(he + 4);
+  if (cl) {
+    const n = Number(cl[1]);
+    if (body.length < n) {
+      if (atEnd) throw new LookupError('http', `${url}: reply shorter than its Content-Length`);
+      return undefined;
+    }
+    body = body.subarray(0, n);
+  } else if (!atEnd) {
+    return undefined; // no length: the body ends with the connection
+  } else if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+    body = dechunk(body);
+  }
+  return parseLookupReply(body.toString('utf8'));
 }
 
 /** A chunked body (a login_server behind some proxy might send one); malformed input yields what parsed. */

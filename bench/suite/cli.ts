@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { MysqlSettings } from '../../src/cli/provision/DbSettings';
@@ -44,6 +45,20 @@ function intList(v: string): number[] {
   return out;
 }
 
+/**
+ * The client shares the machine with the servers it measures: on the 2-core development box a
+ * second worker made login storms slower, not faster (the servers need those cores), while one
+ * native-transport worker stays under ~80 % of a core at ~3 500 logins/s. Bigger boxes get more.
+ */
+function defaultWorkers(): number {
+  return Math.max(1, Math.floor(os.availableParallelism() / 4));
+}
+
+function lookupMode(v: string): 'each' | 'once' {
+  if (v !== 'each' && v !== 'once') throw new InvalidArgumentError('each or once');
+  return v;
+}
+
 function clientType(v: string): number {
   const t = CLIENT_TYPES[v.toLowerCase()] ?? Number(v);
   if (!Object.values(CLIENT_TYPES).includes(t)) throw new InvalidArgumentError(`one of ${Object.keys(CLIENT_TYPES).join(', ')} or 1/2/17/18`);
@@ -82,6 +97,7 @@ interface CliOpts {
   aesKey: string;
   textBytes: number;
   readAck: boolean;
+  lookup: 'each' | 'once';
   logout: boolean;
   msgPid?: number[];
   routePid?: number[];
@@ -142,11 +158,12 @@ async function main(argv: string[]): Promise<number> {
     .option('--login-timeout <s>', 'connect + login deadline per connection', num(1), 15)
     .option('--heartbeat <s>', 'heartbeat when nothing was sent for this long', num(1), 30)
     .option('--client-type <type>', 'windows | mac | ios | android (PC types make every login a broadcast: N² notifies)', clientType, CLIENT_TYPES.android)
-    .option('--workers <k>', 'bench processes (at least one per 15 000 connections)', int(1), 1)
+    .option('--workers <k>', 'bench processes (at least one per 15 000 connections; default a quarter of the cores, at least 1)', int(1), defaultWorkers())
     .option('--prefix <p>', 'account names <p>000001, ...', DEFAULT_PREFIX)
     .option('--password <plain>', 'plain password of the bench accounts', DEFAULT_PASSWORD)
     .option('--aes-key <key>', 'message AES key (32 characters, the clients\' built-in key by default)', DEFAULT_AES_KEY)
     .option('--text-bytes <n>', 'plaintext bytes per message', int(16), 64)
+    .option('--lookup <each|once>', 'login_server lookup per login (each, what a real client does) or once per worker process', lookupMode, 'each')
     .option('--read-ack', 'also send CID_MSG_READ_ACK for every delivery', false)
     .option('--no-logout', 'just close the connections at the end instead of logging out')
     .option('--msg-pid <pids>', 'msg_server pid(s), comma-separated (default: found in /proc)', intList)
@@ -176,7 +193,7 @@ async function main(argv: string[]): Promise<number> {
     label, target: parseTarget(target), workers: c.workers, prefix: c.prefix, password: c.password, clientType: c.clientType,
     clientVersion: 'teamtalk-ts-bench/1.0', aesKey: c.aesKey, loginRate: c.loginRate, loginConcurrency,
     loginTimeoutMs: c.loginTimeout * 1000, heartbeatMs: c.heartbeat * 1000, ratePerSender: rate, window, textBytes: c.textBytes,
-    readAck: c.readAck, durationMs: c.duration * 1000, drainMs: c.drain * 1000, drainMaxMs: Math.max(c.drain, c.drainMax) * 1000, holdMs: c.hold * 1000, logout: c.logout, mysql,
+    readAck: c.readAck, lookupMode: c.lookup, durationMs: c.duration * 1000, drainMs: c.drain * 1000, drainMaxMs: Math.max(c.drain, c.drainMax) * 1000, holdMs: c.hold * 1000, logout: c.logout, mysql,
     createAccounts: c.accounts && mysql !== undefined, verifyDb: c.verifyDb && mysql !== undefined,
     pids: { msg: c.msgPid, route: c.routePid }, progress: c.progress,
   });

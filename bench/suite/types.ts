@@ -40,6 +40,8 @@ export interface WorkerPlan {
   textBytes: number;
   /** also send CID_MSG_READ_ACK for every delivery (keeps unread counters bounded) */
   readAck: boolean;
+  /** login_server lookup per login ('each', the default, like a real client) or once per worker */
+  lookupMode?: 'each' | 'once';
   slots: Slot[];
 }
 

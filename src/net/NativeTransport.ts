@@ -1,6 +1,6 @@
 import * as dns from 'node:dns/promises';
 import * as net from 'node:net';
-import { AcceptInfo, CloseReason, ConnSink, DEFAULT_MAX_QUEUE_BYTES, Listener, Transport, TransportOptions } from './Transport';
+import { AcceptInfo, CloseReason, ConnectOptions, ConnSink, DEFAULT_MAX_QUEUE_BYTES, Listener, Transport, TransportOptions } from './Transport';
 import {
   CLOSE_CONNECT_FAILED, CLOSE_ERROR, CLOSE_LOCAL, CLOSE_PEER, CLOSE_SLOW_CONSUMER,
   LOG_ACCEPT_FAILED, LOG_ACCEPT_PAUSED, LOG_ACCEPT_RESUMED, LOG_OUT_OF_MEMORY,
@@ -214,12 +214,15 @@ export class NativeTransport implements Transport {
     };
   }
 
-  connect(host: string, port: number, sink: ConnSink): number {
+  connect(host: string, port: number, sink: ConnSink, opts: ConnectOptions = {}): number {
     // The addon takes IPv4 literals only (resolving would block the loop, servers.md §1.3);
     // anything else fails like a refused connect, asynchronously, with a log line.
     const ip = host === 'localhost' ? 0x7f000001 : parseIPv4(host);
     if (ip === undefined) log.error({ host, port }, 'connect: not an IPv4 address; the native transport does not resolve names');
-    const id = this.addon.connect(ip ?? 0, port, this.maxQueue, ip === undefined ? EINVAL : 0);
+    const local = opts.localAddress === undefined ? 0 : parseIPv4(opts.localAddress);
+    if (local === undefined) log.error({ localAddress: opts.localAddress }, 'connect: localAddress is not an IPv4 address');
+    const bad = ip === undefined || local === undefined;
+    const id = this.addon.connect(ip ?? 0, port, this.maxQueue, bad ? EINVAL : 0, local ?? 0);
     if (id < 0) throw new Error(`connect ${host}:${port}: ${errnoName(-id)}`);
     netCounters.connects += 1;
     this.loop.register(id % SLOT_SPACE, Math.floor(id / SLOT_SPACE), sink);
@@ -229,16 +232,34 @@ export class NativeTransport implements Transport {
   write(id: number, data: Uint8Array): boolean {
     const r = this.addon.write(id, data);
     if (r === 1) return true;
-    if (r === -1) {
-      const sink = this.loop.sinkOf(id);
-      log.warn({ conn: id, capBytes: this.maxQueue }, 'slow consumer: output queue over cap, closing');
-      if (sink) {
-        netCounters.closed['slow-consumer'] += 1;
-        this.loop.forget(id % SLOT_SPACE);
-        sink.onClose('slow-consumer', 0);
-      }
-    }
+    if (r === -1) this.slowConsumerClosed(id);
     return false;
+  }
+
+  writeMany(ids: ArrayLike<number>, data: Uint8Array, count = ids.length): number {
+    const n = Math.min(count, ids.length);
+    if (n <= 0) return 0;
+    // Our own copy: the addon marks slow consumers in it, and the caller's array stays untouched.
+    let scratch = this.idScratch;
+    if (scratch.length < n) scratch = this.idScratch = new Float64Array(Math.max(n, scratch.length * 2));
+    for (let i = 0; i < n; i++) scratch[i] = ids[i]!;
+    const written = this.addon.writeMany(scratch, n, data);
+    if (written < n) {
+      for (let i = 0; i < n; i++) if (scratch[i] === -1) this.slowConsumerClosed(ids[i]!);
+    }
+    return written;
+  }
+
+  private idScratch = new Float64Array(256);
+
+  private slowConsumerClosed(id: number): void {
+    const sink = this.loop.sinkOf(id);
+    log.warn({ conn: id, capBytes: this.maxQueue }, 'slow consumer: output queue over cap, closing');
+    if (sink) {
+      netCounters.closed['slow-consumer'] += 1;
+      this.loop.forget(id % SLOT_SPACE);
+      sink.onClose('slow-consumer', 0);
+    }
   }
 
   close(id: number): void {

@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { AcceptInfo, ConnSink, DEFAULT_MAX_QUEUE_BYTES, Listener, Transport, TransportOptions } from './Transport';
+import { AcceptInfo, ConnectOptions, ConnSink, DEFAULT_MAX_QUEUE_BYTES, Listener, Transport, TransportOptions } from './Transport';
 import { childLog } from '../util/log';
 import { netCounters } from './netCounters';
 
@@ -51,10 +51,10 @@ export class NetTransport implements Transport {
     });
   }
 
-  connect(host: string, port: number, sink: ConnSink): number {
+  connect(host: string, port: number, sink: ConnSink, opts: ConnectOptions = {}): number {
     const id = this.nextId++;
     netCounters.connects += 1;
-    const socket = net.connect({ host, port, noDelay: true });
+    const socket = net.connect({ host, port, noDelay: true, localAddress: opts.localAddress });
     const entry = this.attach(id, socket, sink);
     socket.once('connect', () => { if (!entry.closed) sink.onConnect?.(0); });
     return id;
@@ -100,6 +100,14 @@ export class NetTransport implements Transport {
       return false;
     }
     return true;
+  }
+
+  /** No native boundary to save here: the contract of writeMany as a loop over write(). */
+  writeMany(ids: ArrayLike<number>, data: Uint8Array, count = ids.length): number {
+    let n = 0;
+    const end = Math.min(count, ids.length);
+    for (let i = 0; i < end; i++) if (this.write(ids[i]!, data)) n++;
+    return n;
   }
 
   close(id: number): void {

@@ -42,15 +42,27 @@ export interface Transport {
   /** Listen; `onAccept` returns the sink for the new connection. Rejects with the errno on failure. */
   listen(host: string, port: number, onAccept: (info: AcceptInfo) => ConnSink, backlog?: number): Promise<Listener>;
   /** Start a non-blocking connect. The result arrives in sink.onConnect (or onClose on failure). */
-  connect(host: string, port: number, sink: ConnSink): number;
+  connect(host: string, port: number, sink: ConnSink, opts?: ConnectOptions): number;
   /** Queue bytes; coalesced and flushed at the end of the current batch. False if the id is gone. */
   write(id: number, data: Uint8Array): boolean;
+  /**
+   * The same bytes to the first `count` (default all) of `ids`, as write() to each: unknown or
+   * closed ids are skipped, a connection over the output cap is closed as a slow consumer (its
+   * sink hears onClose before this returns). Returns how many connections queued the bytes. The
+   * native transport crosses into C++ once per call, which is what makes broadcasts cheap.
+   */
+  writeMany(ids: ArrayLike<number>, data: Uint8Array, count?: number): number;
   /** Close now; the sink's onClose runs with reason 'local'. Idempotent. */
   close(id: number): void;
   pause(id: number): void;
   resume(id: number): void;
   /** Bytes queued but not yet taken by the kernel. */
   queued(id: number): number;
+}
+
+export interface ConnectOptions {
+  /** IPv4 source address to bind before connecting (e.g. 127.0.0.2 to spread ephemeral ports). */
+  localAddress?: string;
 }
 
 export interface TransportOptions {

@@ -12,9 +12,12 @@ export interface NativeAddon {
     slotBits: number;
   };
   listen(ip: number, port: number, backlog: number, maxQueue: number): { id: number; port: number } | { errno: number };
-  connect(ip: number, port: number, maxQueue: number, failErrno: number): number;
+  /** localIp: source address (host order), 0 or absent = any. */
+  connect(ip: number, port: number, maxQueue: number, failErrno: number, localIp?: number): number;
   /** 1 queued, 0 unknown id, -1 closed as a slow consumer. */
   write(id: number, data: Uint8Array): number;
+  /** Queued count; ids closed as slow consumers are overwritten with -1 in `ids`. */
+  writeMany(ids: Float64Array, count: number, data: Uint8Array): number;
   close(id: number): void;
   pause(id: number): void;
   resume(id: number): void;

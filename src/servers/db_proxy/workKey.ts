@@ -28,12 +28,22 @@ export function sessionKey(userId: number, sessionType: number, sessionId: numbe
   return sessionType === 2 ? groupKey(sessionId) : conversationKey(userId, sessionId);
 }
 
-/** FNV-1a over the key's UTF-16 units: cheap, stable across threads, spreads small ids well. */
+/**
+ * FNV-1a over the key's UTF-16 units, then murmur3's final mix: cheap and stable across threads.
+ * The mix matters: FNV-1a's low bits are only the XOR of the characters' low bits, so with
+ * `% 2` every conversation of two consecutive user ids ("s1535_1536") landed on the same worker,
+ * which then stored all the chat traffic while the other idled.
+ */
 export function workerIndex(key: WorkKey, workers: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return (h >>> 0) % workers;
 }
