@@ -1,7 +1,8 @@
 /**
  * db_proxy benchmark: CID_MSG_DATA stores per second with p50/p99 latency at 1, 8 and 64 concurrent
  * links (each link one conversation, one request in flight, like msg_server waiting for its ack),
- * then CID_MSG_LIST_REQUEST reads per second. Runs against dedicated MariaDB and Redis instances
+ * then CID_MSG_LIST_REQUEST reads per second with p50/p99 (on conversations the read phase seeds
+ * itself, so any --levels works). Runs against dedicated MariaDB and Redis instances
  * under var/ (so it never disturbs anyone's tests) and db_proxy in its own process.
  *
  *   node dist/bench/db_proxy/bench.js [--seconds 5] [--levels 1,8,64] [--threads 2]
@@ -91,19 +92,21 @@ async function main(): Promise<void> {
       for (const l of links) l.close();
     }
 
-    console.log('\nCID_MSG_LIST_REQUEST reads (20 newest messages of a conversation, 8 links):');
-    const links = await Promise.all(Array.from({ length: 8 }, () => LinkClient.connect(port)));
+    console.log(`\nCID_MSG_LIST_REQUEST reads (${READ_COUNT} newest messages of a conversation, ${READ_LINKS} links):`);
+    const links = await Promise.all(Array.from({ length: READ_LINKS }, () => LinkClient.connect(port)));
+    // Each link reads its own conversation, seeded here so the phase does not depend on --levels.
+    await Promise.all(links.map((l, i) => seed(l, READ_FROM + i, READ_TO + i, text, READ_SEED)));
     const lat: number[] = [];
-    const okList = (b: Buffer): boolean => IM.Message.IMGetMsgListRsp.decode(b).msgList.length === 20;
+    const okList = (b: Buffer): boolean => IM.Message.IMGetMsgListRsp.decode(b).msgList.length === READ_COUNT;
     const t0 = Date.now();
     const counts = await Promise.all(links.map((l, i) => loop(l, Cid.CID_MSG_LIST_REQUEST, Cid.CID_MSG_LIST_RESPONSE,
-      (seq) => encodeFrame(Cid.CID_MSG_LIST_REQUEST, encodeBody(IM.Message.IMGetMsgListReq, { userId: 10_000 + 6400 + i, sessionType: 1, sessionId: 20_000 + 6400 + i, msgIdBegin: 0, msgCnt: 20 }), { seq }),
+      (seq) => encodeFrame(Cid.CID_MSG_LIST_REQUEST, encodeBody(IM.Message.IMGetMsgListReq, { userId: READ_FROM + i, sessionType: 1, sessionId: READ_TO + i, msgIdBegin: 0, msgCnt: READ_COUNT }), { seq }),
       t0 + seconds * 1000, lat, okList)));
     const secs = (Date.now() - t0) / 1000;
     const total = counts.reduce((a, b) => a + b, 0);
     lat.sort((a, b) => a - b);
-    console.log(`links  reads/s  p50 ms   p99 ms`);
-    console.log(`${String(8).padStart(5)}  ${(total / secs).toFixed(0).padStart(7)}  ${pct(lat, 0.5).toFixed(2).padStart(6)}  ${pct(lat, 0.99).toFixed(2).padStart(7)}`);
+    console.log(`links  reads/s   p50 ms   p99 ms   total`);
+    console.log(`${String(READ_LINKS).padStart(5)}  ${(total / secs).toFixed(0).padStart(7)}  ${pct(lat, 0.5).toFixed(2).padStart(7)}  ${pct(lat, 0.99).toFixed(2).padStart(7)}  ${String(total).padStart(6)}`);
     for (const l of links) l.close();
   } finally {
     if (child) {
@@ -111,6 +114,26 @@ async function main(): Promise<void> {
       await new Promise((r) => child!.once('exit', r));
     }
     await Promise.all([db.destroy(), redis.destroy()]);
+  }
+}
+
+/**
+ * The read phase's conversations: user ids of their own (the store phase uses 10_000 + levels*100
+ * + i and 20_000 + ...), READ_SEED messages each so every read returns a full READ_COUNT page.
+ */
+const READ_LINKS = 8;
+const READ_COUNT = 20;
+const READ_SEED = 25;
+const READ_FROM = 30_000;
+const READ_TO = 40_000;
+
+/** Store `n` messages from -> to, one at a time; throws if one is not stored. */
+async function seed(link: LinkClient, from: number, to: number, data: Buffer, n: number): Promise<void> {
+  for (let k = 0; k < n; k++) {
+    const seq = k + 1;
+    const p = link.wait(Cid.CID_MSG_DATA, seq, 30_000);
+    link.sendRaw(msgFrame(from, to, data, seq));
+    if (IM.Message.IMMsgData.decode((await p).body).msgId <= 0) throw new Error(`seeding ${from}->${to}: message ${k} not stored`);
   }
 }
 

@@ -11,6 +11,7 @@ test('the shipped configuration loads: pools, roles, MsfsSite with "/" appended'
   assert.ok(cfg.redis.unread && cfg.redis.group_member && cfg.redis.token && cfg.redis.group_set);
   assert.ok(cfg.msfsSite.endsWith('/'));
   assert.equal(cfg.mysqlAcquireTimeoutMs, 5000, 'new settings are optional with defaults');
+  assert.equal(cfg.mysqlStatementTimeoutMs, 10_000);
 });
 
 test('an aesKey that is not 32 characters, a missing pool or a missing role key is a ConfError naming the key', () => {

@@ -39,13 +39,33 @@ test('messages by id: only the asked ids of that conversation, at most 100', asy
   assert.equal(many.msgList.length, 100);
 });
 
-test('latest msg id of a conversation and of a group', async () => {
+test('latest msg id of a conversation', async () => {
   const latest = await h.link.call(Cid.CID_MSG_GET_LATEST_MSG_ID_REQ, IM.Message.IMGetLatestMsgIdReq, { userId: 2, sessionType: 1, sessionId: 1 },
     Cid.CID_MSG_GET_LATEST_MSG_ID_RSP, IM.Message.IMGetLatestMsgIdRsp);
   assert.equal(latest.latestMsgId, 130);
   const none = await h.link.call(Cid.CID_MSG_GET_LATEST_MSG_ID_REQ, IM.Message.IMGetLatestMsgIdReq, { userId: 3, sessionType: 1, sessionId: 1 },
     Cid.CID_MSG_GET_LATEST_MSG_ID_RSP, IM.Message.IMGetLatestMsgIdRsp);
   assert.equal(none.latestMsgId, 0);
+});
+
+test('latest msg id of a group: its newest message, 0 before any, for non-members too (no membership check, §6.13)', async () => {
+  const g = (await createGroup(h.link, 1, 2, 'latest', [1, 2])).groupId;
+  const latestOfGroup = async (user: number): Promise<number> => {
+    const rsp = await h.link.call(Cid.CID_MSG_GET_LATEST_MSG_ID_REQ, IM.Message.IMGetLatestMsgIdReq, { userId: user, sessionType: 2, sessionId: g },
+      Cid.CID_MSG_GET_LATEST_MSG_ID_RSP, IM.Message.IMGetLatestMsgIdRsp);
+    assert.equal(rsp.sessionType, 2);
+    assert.equal(rsp.sessionId, g);
+    return rsp.latestMsgId;
+  };
+  assert.equal(await latestOfGroup(1), 0, 'no message yet');
+  const ids: number[] = [];
+  for (const [from, text] of [[1, 'g-1'], [2, 'g-2'], [1, 'g-3']] as const) ids.push((await sendMsg(h.link, from, g, text, 0x11)).msgId);
+  assert.deepEqual(ids, [1, 2, 3], 'group message ids count from 1');
+  assert.equal(await latestOfGroup(2), 3);
+  assert.equal(await latestOfGroup(99), 3, 'a non-member gets the id too, like the original');
+  // the 1:1 counter of the same users is another sequence
+  assert.equal((await h.link.call(Cid.CID_MSG_GET_LATEST_MSG_ID_REQ, IM.Message.IMGetLatestMsgIdReq, { userId: 1, sessionType: 1, sessionId: 2 },
+    Cid.CID_MSG_GET_LATEST_MSG_ID_RSP, IM.Message.IMGetLatestMsgIdRsp)).latestMsgId, 130);
 });
 
 test('group history: members only, and only messages from after they joined', async () => {

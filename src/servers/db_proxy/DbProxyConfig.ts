@@ -45,6 +45,11 @@ export interface DbProxyConfig {
   // Rewrite: optional settings with defaults (schema.md §6.2 Rewrite: new keys must be optional).
   /** Give up waiting for a pooled MySQL connection after this long and fail the request. */
   mysqlAcquireTimeoutMs: number;
+  /**
+   * Longest wait for one statement's answer (prepare and execute). mysql2 has no per-statement
+   * bound, so a hung MariaDB (accepting bytes, never answering) would leave requests silent.
+   */
+  mysqlStatementTimeoutMs: number;
   /** Redis command timeout; an outage then yields an error reply instead of a hang. */
   redisCommandTimeoutMs: number;
   /** Most CID_MSG_DATA rows one group-commit transaction takes. */
@@ -107,6 +112,7 @@ export function loadDbProxyConfig(path: string): DbProxyConfig {
     slave: mysqlPool('teamtalk_slave'),
     redis,
     mysqlAcquireTimeoutMs: conf.optInt('MysqlAcquireTimeoutMs', 5000),
+    mysqlStatementTimeoutMs: conf.optInt('MysqlStatementTimeoutMs', 10_000),
     redisCommandTimeoutMs: conf.optInt('RedisCommandTimeoutMs', 3000),
     msgBatchMax: conf.optInt('MsgBatchMax', 256),
     syncIntervalMs: conf.optInt('SyncIntervalMs', 5000),

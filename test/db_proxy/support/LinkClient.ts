@@ -69,9 +69,9 @@ export class LinkClient {
     });
   }
 
-  /** Send a request and decode its answer. */
-  async call<I extends object, R extends object>(cid: number, type: BodyType<object, I>, msg: I, rspCid: number, rspType: BodyType<R, never>, seq = nextSeq()): Promise<R> {
-    const p = this.wait(rspCid, seq);
+  /** Send a request and decode its answer; rejects when none arrives within `ms`. */
+  async call<I extends object, R extends object>(cid: number, type: BodyType<object, I>, msg: I, rspCid: number, rspType: BodyType<R, never>, seq = nextSeq(), ms = 5000): Promise<R> {
+    const p = this.wait(rspCid, seq, ms);
     this.send(cid, type, msg, seq);
     const f = await p;
     return decodeBody(rspType, f.body);

@@ -93,9 +93,32 @@ export class ThrowawayMariaDb {
 
   /** Clean shutdown (SIGTERM: committed data survives), then a start on the same data. */
   async restart(downMs: number): Promise<void> {
-    await stopPid(this.inst.readPid(), 'SIGTERM');
+    await this.stop();
     await new Promise((r) => setTimeout(r, downMs));
+    await this.startAgain();
+  }
+
+  /** Clean shutdown; returns once the server process is gone (the port refuses connections). */
+  async stop(): Promise<void> {
+    await stopPid(this.inst.readPid(), 'SIGTERM');
+  }
+
+  async startAgain(): Promise<void> {
     await this.inst.ensureRunning(quiet);
+  }
+
+  /**
+   * A hung server (SIGSTOP): the port still accepts TCP connections and takes the bytes sent on
+   * open ones, but nothing is ever answered, the failure no driver error reports.
+   */
+  pause(): void {
+    const pid = this.inst.readPid();
+    if (pid && pidAlive(pid)) process.kill(pid, 'SIGSTOP');
+  }
+
+  resume(): void {
+    const pid = this.inst.readPid();
+    if (pid && pidAlive(pid)) process.kill(pid, 'SIGCONT');
   }
 
   async query<T>(sql: string, params: Array<number | string> = []): Promise<T[]> {
@@ -109,6 +132,7 @@ export class ThrowawayMariaDb {
   }
 
   async destroy(): Promise<void> {
+    this.resume(); // a stopped process would never act on SIGTERM
     await stopPid(this.inst.readPid(), 'SIGTERM');
     fs.rmSync(this.root, { recursive: true, force: true });
   }

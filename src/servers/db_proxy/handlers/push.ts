@@ -18,8 +18,8 @@ export async function handleDeviceToken(ctx: RequestContext, req: IM.Login.IMDev
 }
 
 /** "Night" for iOS quiet hours: 22:00–07:59 server local time (§6.17, kept as the original). */
-function isNight(d = new Date()): boolean {
-  const h = d.getHours();
+export function isNight(now: Date = new Date()): boolean {
+  const h = now.getHours();
   return h >= 22 || h <= 7;
 }
 
@@ -30,15 +30,15 @@ async function badge(s: Services, user: number): Promise<number> {
   return singles + groups.reduce((sum, [, n]) => sum + n, 0);
 }
 
-/** §6.17 tokens and badge counts for the recipients of a push. */
-export async function handleGetDeviceToken(ctx: RequestContext, req: IM.Server.IMGetDeviceTokenReq): Promise<void> {
+/** §6.17 tokens and badge counts for the recipients of a push. `now` is injectable so tests can pick day or night. */
+export async function handleGetDeviceToken(ctx: RequestContext, req: IM.Server.IMGetDeviceTokenReq, now: Date = new Date()): Promise<void> {
   const { s } = ctx;
   const users = [...new Set(req.userId)].slice(0, MAX_RECIPIENTS);
   if (req.userId.length > MAX_RECIPIENTS) ctx.log.warn({ asked: req.userId.length }, `device token request capped at ${MAX_RECIPIENTS}`);
   let infos: IM.BaseDefine.IUserTokenInfo[] = [];
   try {
     let tokens = await s.tokens.tokensOf(users);
-    if (isNight() && tokens.some((t) => t.platform === 'ios')) {
+    if (isNight(now) && tokens.some((t) => t.platform === 'ios')) {
       const shield = await s.users.pushShieldMany(tokens.filter((t) => t.platform === 'ios').map((t) => t.user));
       tokens = tokens.filter((t) => t.platform !== 'ios' || shield.get(t.user) !== 1);
     }

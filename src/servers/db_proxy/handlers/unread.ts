@@ -37,8 +37,12 @@ export async function handleUnreadCount(ctx: RequestContext, req: IM.Message.IMU
 }
 
 /**
- * §6.15 read ack (no reply). Keyed by conversation, so it can no longer overtake the counter
- * increment of an earlier message of the same conversation (§10.2).
+ * §6.15 read ack (no reply). Keyed by the reader (userKey in commands.ts), not by the conversation
+ * as db_proxy.md §2.6 suggests: it stays in order with the same user's later unread-count and
+ * recent-session queries, which arrive on the same link. It still does not overtake the counter
+ * increment of a message the reader has seen (§10.2): MessageStore writes the counter commands to
+ * Redis before that message's ack leaves db_proxy, several process hops ahead of any read ack.
+ * See "Work keys" in ../README.md.
  */
 export async function handleReadAck(ctx: RequestContext, req: IM.Message.IMMsgDataReadAck): Promise<void> {
   try {

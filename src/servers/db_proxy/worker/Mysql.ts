@@ -34,6 +34,40 @@ export function isConnectionError(err: unknown): boolean {
 }
 
 /**
+ * DbError code of a statement MySQL did not answer within the statement timeout. Deliberately not
+ * a connection error: retrying a statement on a hung server would only double the wait.
+ */
+export const STATEMENT_TIMEOUT = 'STATEMENT_TIMEOUT';
+
+/**
+ * One driver call on `c`, bounded by `ms`. mysql2's own `{sql, timeout}` option starts its timer
+ * only when the EXECUTE command reaches the head of the connection's queue, not during PREPARE,
+ * and leaves the timed-out command on the connection, where every later command of the next user
+ * would queue behind it without a timer. So the bound is kept here, and on expiry the connection
+ * is destroyed (removed from the pool; `release()` after that is a no-op) and a DbError
+ * STATEMENT_TIMEOUT thrown. Whether the server applied the statement is unknown (it may have
+ * received it), so callers treat a timed-out write like a failure at commit.
+ */
+async function bounded<T>(c: mysql.PoolConnection, ms: number, pool: string, sql: string, call: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      // The destroyed connection rejects `call` later; nobody waits for it any more.
+      call.catch(() => undefined);
+      c.destroy();
+      const e = new DbError(pool, sql, STATEMENT_TIMEOUT, `no answer within ${ms} ms; connection dropped`);
+      e.atCommit = true;
+      reject(e);
+    }, ms);
+  });
+  try {
+    return await Promise.race([call, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * One named pool (`teamtalk_master` or `teamtalk_slave`) of one worker. Statements are always
  * server-side prepared (`execute`) with parameters, never SQL pasted from values (db_proxy.md
  * §10.1); mysql2 caches the prepared statements per connection. No ping per statement: the driver
@@ -46,6 +80,8 @@ export class Mysql {
     readonly conf: MysqlPoolConf,
     connectionLimit: number,
     private readonly acquireTimeoutMs: number,
+    /** Bound of one statement (prepare + execute), see bounded(). */
+    private readonly statementTimeoutMs: number,
     private readonly log: Logger,
   ) {
     this.pool = mysql.createPool({
@@ -121,7 +157,7 @@ export class Mysql {
   private async rowsOnce<T>(sql: string, params: SqlParam[]): Promise<T[]> {
     const c = await this.acquire();
     try {
-      const [rows] = await c.execute(sql, params);
+      const [rows] = await bounded(c, this.statementTimeoutMs, this.conf.name, sql, c.execute(sql, params));
       return rows as T[];
     } catch (err) {
       throw this.wrap(err, sql);
@@ -134,7 +170,7 @@ export class Mysql {
   async exec(sql: string, params: SqlParam[]): Promise<{ affectedRows: number; insertId: number }> {
     const c = await this.acquire();
     try {
-      return await execOn(c, sql, params, this.conf.name);
+      return await execOn(c, sql, params, this.conf.name, this.statementTimeoutMs);
     } finally {
       c.release();
     }
@@ -149,12 +185,12 @@ export class Mysql {
   async execAtomic(sql: string, params: SqlParam[]): Promise<{ affectedRows: number; insertId: number }> {
     const c = await this.acquire();
     try {
-      const [res] = await c.execute(sql, params);
+      const [res] = await bounded(c, this.statementTimeoutMs, this.conf.name, sql, c.execute(sql, params));
       const h = res as mysql.ResultSetHeader;
       return { affectedRows: h.affectedRows, insertId: h.insertId };
     } catch (err) {
       const e = this.wrap(err, sql);
-      e.atCommit = (err as { fatal?: boolean }).fatal === true;
+      e.atCommit = e.atCommit || (err as { fatal?: boolean }).fatal === true;
       throw e;
     } finally {
       c.release();
@@ -167,18 +203,20 @@ export class Mysql {
    */
   async tx<T>(fn: (c: TxConn) => Promise<T>): Promise<T> {
     const c = await this.acquire();
+    const ms = this.statementTimeoutMs;
     let stage: 'body' | 'commit' = 'body';
     try {
-      await c.query('START TRANSACTION');
-      const result = await fn(new TxConn(c, this.conf.name));
+      await bounded(c, ms, this.conf.name, 'START TRANSACTION', c.query('START TRANSACTION'));
+      const result = await fn(new TxConn(c, this.conf.name, ms));
       stage = 'commit';
-      await c.query('COMMIT');
+      await bounded(c, ms, this.conf.name, 'COMMIT', c.query('COMMIT'));
       return result;
     } catch (err) {
       if (stage === 'body') {
-        await c.query('ROLLBACK').catch(() => undefined);
+        await bounded(c, ms, this.conf.name, 'ROLLBACK', c.query('ROLLBACK')).catch(() => undefined);
       }
       const e = err instanceof DbError ? err : this.wrap(err, stage === 'commit' ? 'COMMIT' : '(transaction)');
+      // A timeout in the body rolled nothing forward: the connection was dropped before COMMIT.
       e.atCommit = stage === 'commit';
       throw e;
     } finally {
@@ -199,29 +237,31 @@ export class Mysql {
 
 /** A connection inside Mysql.tx: same prepared-statement helpers. */
 export class TxConn {
-  constructor(private readonly c: mysql.PoolConnection, private readonly pool: string) {}
+  constructor(private readonly c: mysql.PoolConnection, private readonly pool: string, private readonly timeoutMs: number) {}
 
   async rows<T = Row>(sql: string, params: SqlParam[]): Promise<T[]> {
     try {
-      const [rows] = await this.c.execute(sql, params);
+      const [rows] = await bounded(this.c, this.timeoutMs, this.pool, sql, this.c.execute(sql, params));
       return rows as T[];
     } catch (err) {
+      if (err instanceof DbError) throw err;
       const e = err as { code?: string; message?: string };
       throw new DbError(this.pool, sql, e.code ?? 'UNKNOWN', e.message ?? String(err));
     }
   }
 
   exec(sql: string, params: SqlParam[]): Promise<{ affectedRows: number; insertId: number }> {
-    return execOn(this.c, sql, params, this.pool);
+    return execOn(this.c, sql, params, this.pool, this.timeoutMs);
   }
 }
 
-async function execOn(c: mysql.PoolConnection, sql: string, params: SqlParam[], pool: string): Promise<{ affectedRows: number; insertId: number }> {
+async function execOn(c: mysql.PoolConnection, sql: string, params: SqlParam[], pool: string, timeoutMs: number): Promise<{ affectedRows: number; insertId: number }> {
   try {
-    const [res] = await c.execute(sql, params);
+    const [res] = await bounded(c, timeoutMs, pool, sql, c.execute(sql, params));
     const h = res as mysql.ResultSetHeader;
     return { affectedRows: h.affectedRows, insertId: h.insertId };
   } catch (err) {
+    if (err instanceof DbError) throw err;
     const e = err as { code?: string; message?: string };
     throw new DbError(pool, sql, e.code ?? 'UNKNOWN', e.message ?? String(err));
   }

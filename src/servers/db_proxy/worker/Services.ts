@@ -43,8 +43,8 @@ export class Services {
   constructor(readonly cfg: DbProxyConfig, private readonly workers: number, readonly log: Logger) {
     // Divide each pool bound among the workers so the process stays within the configured limit.
     const share = (max: number): number => Math.max(1, Math.floor(max / workers));
-    this.master = new Mysql(cfg.master, share(cfg.master.maxConn), cfg.mysqlAcquireTimeoutMs, log);
-    this.slave = new Mysql(cfg.slave, share(cfg.slave.maxConn), cfg.mysqlAcquireTimeoutMs, log);
+    this.master = new Mysql(cfg.master, share(cfg.master.maxConn), cfg.mysqlAcquireTimeoutMs, cfg.mysqlStatementTimeoutMs, log);
+    this.slave = new Mysql(cfg.slave, share(cfg.slave.maxConn), cfg.mysqlAcquireTimeoutMs, cfg.mysqlStatementTimeoutMs, log);
     this.redis = new RedisRoles(cfg.redis, cfg.redisCommandTimeoutMs, log);
     this.relations = new RelationModel(this.master, this.slave, this.redis);
     this.sessions = new SessionModel(this.master, this.slave);
