@@ -41,6 +41,9 @@ export async function startUpload(task: OfflineTask, conn: FileClientConn): Prom
   try {
     await ensureFile(task, conn);
     await complete(task, conn);
+  } catch (err) {
+    // Like a failed segment: the uploader must hear CANCEL, not wait for a DONE that never comes.
+    refuseUpload(task, conn, `storage failed: ${(err as Error).message}`);
   } finally {
     conn.busy = false;
   }
