@@ -1,6 +1,9 @@
 // Two msg_servers behind one route_server, one login_server and one db_proxy: users spread over
 // both, messages and presence cross through route_server, a login on one kicks the same user's
-// terminal on the other, and a msg_server that dies takes its users offline for everyone else.
+// terminal on the other, and a msg_server that crashes takes its users offline for everyone else.
+// msg_server A runs in this process; B runs as its own process (`tt msg`) so it can be SIGKILLed:
+// a crash closes nothing politely, so B's users can only go offline through route_server's and
+// login_server's link-loss handling (servers.md §5.8, §3.2).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
@@ -8,17 +11,23 @@ import { resetDatabase, flushRedis } from '../helpers';
 import { Cid } from '../../src/pdu/commands';
 import { IM } from '../../src/pdu/gen/im';
 import type { TtClient } from '../../src/client/TtClient';
-import { TestSystem } from './TestSystem';
+import { TestSystem, MsgProcess } from './TestSystem';
 
 const ONLINE = IM.BaseDefine.UserStatType.USER_STATUS_ONLINE;
 const OFFLINE = IM.BaseDefine.UserStatType.USER_STATUS_OFFLINE;
 
 let sys: TestSystem;
+let procB: MsgProcess;
+let portA: number;
+let portB: number;
 
 before(async () => {
   await resetDatabase();
   await flushRedis();
-  sys = await TestSystem.start({ msgServers: 2 });
+  sys = await TestSystem.start({ msgServers: 1 });
+  procB = await sys.spawnMsgServer();
+  portA = sys.msgPort(0);
+  portB = procB.port;
 });
 
 after(async () => {
@@ -39,9 +48,9 @@ function askLogin(): Promise<{ code: number; port: string; priorIP: string }> {
 async function loginWhereTold(name: string): Promise<{ c: TtClient; server: number }> {
   const r = await askLogin();
   assert.equal(r.code, 0);
-  const server = sys.msgs.findIndex((m) => String(m.ports.ListenPort) === r.port);
-  assert.ok(server >= 0, `login_server pointed at unknown port ${r.port}`);
-  const c = await sys.loggedIn(name, server);
+  const server = Number(r.port);
+  assert.ok(server === portA || server === portB, `login_server pointed at unknown port ${r.port}`);
+  const c = await sys.loggedInAt(name, server);
   // login_server hears about the new user through CID_OTHER_USER_CNT_UPDATE: let it arrive.
   await new Promise((res) => setTimeout(res, 100));
   return { c, server };
@@ -61,8 +70,9 @@ let bobServer: number;
 test('login_server spreads users over both msg_servers', async () => {
   ({ c: alice, server: aliceServer } = await loginWhereTold('alice'));
   ({ c: bob, server: bobServer } = await loginWhereTold('bob'));
-  assert.notEqual(aliceServer, bobServer, 'the second user goes to the emptier msg_server');
-  carol = await sys.loggedIn('carol', bobServer);
+  assert.equal(aliceServer, portA, 'a tie goes to the msg_server that registered first');
+  assert.equal(bobServer, portB, 'the second user goes to the emptier msg_server');
+  carol = await sys.loggedInAt('carol', bobServer);
 });
 
 test('presence crosses msg_servers: alice sees carol (on the other server) come online', async () => {
@@ -100,8 +110,7 @@ test('group chat across msg_servers: members on the other server get the message
 });
 
 test('a second login of bob on the other msg_server kicks and closes his first terminal', async () => {
-  const otherServer = bobServer === 0 ? 1 : 0;
-  const bob2 = await sys.loggedIn('bob', otherServer);
+  const bob2 = await sys.loggedInAt('bob', portA);
   const { msg } = await bob.waitMsg(Cid.CID_LOGIN_KICK_USER, IM.Login.IMKickUser);
   assert.equal(msg.userId, 2);
   assert.equal(msg.kickReason, IM.BaseDefine.KickReasonType.KICK_REASON_DUPLICATE_USER);
@@ -112,14 +121,22 @@ test('a second login of bob on the other msg_server kicks and closes his first t
   assert.equal(got.text, 'which bob?');
 });
 
-test('stopping a msg_server sends its users offline for the users of the other one', async () => {
-  // carol lives on bob's original server; alice's server survives.
-  const victim = sys.msgs.find((m) => m.server.users.get(3) !== undefined);
-  assert.ok(victim && victim !== sys.msgs[aliceServer], 'carol must be on the other msg_server');
+test('crashing msg_server B (SIGKILL) sends its users offline on A; login_server stops handing out B', async () => {
+  // carol is alone on B now (bob moved to A): B is the emptier server, the one login_server picks.
+  const picked = await askLogin();
+  assert.equal(Number(picked.port), portB, 'before the crash login_server hands out B');
+  assert.equal(sys.msgs[0]!.server.users.get(3), undefined, 'carol is not on A');
   const offline = statusOf(alice, 3, OFFLINE, 5000);
-  await sys.stopMsg(victim);
+  await sys.killMsgProcess(procB);
+  await carol.closedPromise;
   await offline;
   const { msg } = await alice.request(Cid.CID_BUDDY_LIST_USERS_STATUS_REQUEST, IM.Buddy.IMUsersStatReq, { userId: 1, userIdList: [3] },
     Cid.CID_BUDDY_LIST_USERS_STATUS_RESPONSE, IM.Buddy.IMUsersStatRsp);
   assert.equal(msg.userStatList[0]?.status, OFFLINE, 'route_server no longer counts carol online');
+  assert.deepEqual([...sys.login.registry.records()].map((r) => r.port), [portA], 'B left login_server\'s registry');
+  for (let i = 0; i < 3; i++) {
+    const r = await askLogin();
+    assert.equal(r.code, 0);
+    assert.equal(Number(r.port), portA, 'login_server hands out only A after the crash');
+  }
 });

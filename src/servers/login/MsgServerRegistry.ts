@@ -46,6 +46,11 @@ export class MsgServerRegistry<K> {
     return this.entries.get(key)?.record;
   }
 
+  /** Every registered msg_server, in no particular order (tests and diagnostics). */
+  *records(): IterableIterator<MsgServerRecord> {
+    for (const e of this.entries.values()) yield e.record;
+  }
+
   /**
    * CID_OTHER_MSG_SERV_INFO. Original bug (servers.md §3.2): a second one on the same link leaked a
    * record and double-counted the total. Rewrite: it replaces the link's record.

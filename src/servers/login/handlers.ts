@@ -8,7 +8,11 @@ import type { LoginConn } from './LoginConn';
 /** CID_OTHER_HEARTBEAT: only refreshes the receive time (done by Conn); not echoed. */
 function handleHeartbeat(): void {}
 
-/** A msg_server-only command on the client port: a client has no business registering. */
+/**
+ * A msg_server-only command on the client port: a client has no business registering. Not in the
+ * original, whose client port never dispatched anything (servers.md §3.5): the peer is closed with
+ * a log line instead of entering the registry that login_server hands out.
+ */
 function refuseFromClient(conn: LoginConn, pdu: Pdu): boolean {
   if (conn.kind === 'msg_server') return false;
   conn.ctx.log.warn({ conn: conn.id, peer: `${conn.peerIp}:${conn.peerPort}`, cid: pdu.header.commandId }, 'msg_server command on the client port; closing');

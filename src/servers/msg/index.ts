@@ -2,7 +2,7 @@ import type { Transport } from '../../net/Transport';
 import type { Listener } from '../../net/Transport';
 import { defaultTransport } from '../../net/defaultTransport';
 import { Ticker } from '../../net/Ticker';
-import { childLog } from '../../util/log';
+import { childLog, type Logger } from '../../util/log';
 import { MsgCipher } from '../../pdu/crypto';
 import { DbProxyPool } from '../../links/DbProxyPool';
 import { RouteLink } from '../../links/RouteLink';
@@ -26,10 +26,11 @@ export type { RunningServer };
  * forwarded to db_proxy (storage), route_server (other msg_servers, presence), file_server and
  * push_server; login_server learns how many users are here.
  */
-export async function start(opts: { confPath: string; transport?: Transport }): Promise<RunningServer & { server: MsgServer }> {
+export async function start(opts: { confPath: string; transport?: Transport; log?: Logger }): Promise<RunningServer & { server: MsgServer }> {
   const conf = readMsgConfig(opts.confPath);
   const transport = opts.transport ?? defaultTransport();
-  const log = childLog({ server: 'msg' });
+  // A caller's logger (tests capture it to check that closes are logged); otherwise the process root's child.
+  const log = opts.log ?? childLog({ server: 'msg' });
   const ticker = new Ticker();
   const s = new MsgServer(conf, transport, log, ticker, new MsgCipher(conf.aesKey));
 
