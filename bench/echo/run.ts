@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   console.log(`bench/echo: 80-byte PDU echo, one in flight per connection; ${warmup}s warm-up + ${seconds}s measured; best of ${rounds} alternating rounds`);
   console.log('msgs/s (server CPU %) and msgs per server CPU-second (k/cpu-s: less sensitive to other load on the machine)');
   console.log('conns  | addon msgs/s (cpu%) k/cpu-s | net msgs/s (cpu%) k/cpu-s | C msgs/s (cpu%) k/cpu-s | addon/net | addon/C | per-cpu addon/net addon/C');
+  const verdicts: Array<{ n: number; net: number; c: number }> = [];
   for (const n of sizes) {
     const r: Record<string, Result | undefined> = {};
     for (let round = 0; round < rounds; round++) {
@@ -70,7 +71,14 @@ async function main(): Promise<void> {
     const a = r.addon!, nt = r.net!, c = r.C!;
     const eff = (x: Result) => x.rate / Math.max(x.cpu, 1) / 10; // thousands of msgs per CPU-second
     const cell = (x: Result) => `${fmt(x.rate).padStart(9)} (${fmt(x.cpu).padStart(3)}%) ${fmt(eff(x), 1).padStart(6)}`;
+    verdicts.push({ n, net: a.rate / nt.rate, c: a.rate / c.rate });
     console.log(`${String(n).padEnd(6)} | ${cell(a)} | ${cell(nt)} | ${cell(c)} | ${fmt(a.rate / nt.rate, 2).padStart(8)}x | ${fmt(a.rate / c.rate, 2).padStart(6)}x | ${fmt(eff(a) / eff(nt), 2).padStart(12)}x ${fmt(eff(a) / eff(c), 2).padStart(6)}x`);
+  }
+  // Issue 4's targets, judged at 1,000 connections (or the size closest to it that was run).
+  const at = verdicts.reduce<(typeof verdicts)[number] | undefined>((b, v) => (!b || Math.abs(v.n - 1000) < Math.abs(b.n - 1000) ? v : b), undefined);
+  if (at) {
+    const ok = (x: boolean) => (x ? 'met' : 'NOT met');
+    console.log(`targets at ${at.n} connections: addon/net ${fmt(at.net, 2)}x (>= 1.5x: ${ok(at.net >= 1.5)}), addon/C ${fmt(at.c, 2)}x (>= 0.9x: ${ok(at.c >= 0.9)})`);
   }
 }
 

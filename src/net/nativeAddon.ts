@@ -18,6 +18,8 @@ export interface NativeAddon {
   write(id: number, data: Uint8Array): number;
   /** Queued count; ids closed as slow consumers are overwritten with -1 in `ids`. */
   writeMany(ids: Float64Array, count: number, data: Uint8Array): number;
+  /** [id, offset, length] triples into data, applied in order; slow consumers get offset -1. */
+  writeBatch(recs: Float64Array, count: number, data: Uint8Array): number;
   close(id: number): void;
   pause(id: number): void;
   resume(id: number): void;
