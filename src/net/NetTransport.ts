@@ -56,7 +56,7 @@ export class NetTransport implements Transport {
     netCounters.connects += 1;
     const socket = net.connect({ host, port, noDelay: true, localAddress: opts.localAddress });
     const entry = this.attach(id, socket, sink);
-    socket.once('connect', () => { if (!entry.closed) sink.onConnect?.(0); });
+    socket.once('connect', () => { if (!entry.closed) guarded(id, () => sink.onConnect?.(0)); });
     return id;
   }
 
@@ -64,11 +64,13 @@ export class NetTransport implements Transport {
     const entry: Entry = { socket, sink, closed: false, localClose: false };
     this.conns.set(id, entry);
     socket.setNoDelay(true);
+    // A sink that throws must not become an uncaught exception that ends the process: logged,
+    // like the native transport does, and the other connections carry on.
     socket.on('data', (chunk: Buffer) => {
       netCounters.bytesIn += chunk.length;
-      if (!entry.closed) sink.onData(chunk, 0, chunk.length);
+      if (!entry.closed) guarded(id, () => sink.onData(chunk, 0, chunk.length));
     });
-    socket.on('drain', () => { if (!entry.closed) sink.onDrain?.(); });
+    socket.on('drain', () => { if (!entry.closed) guarded(id, () => sink.onDrain?.()); });
     let errno = 0;
     let connecting = socket.connecting;
     socket.on('connect', () => { connecting = false; });
@@ -79,11 +81,11 @@ export class NetTransport implements Transport {
       this.conns.delete(id);
       if (connecting && errno !== 0) {
         netCounters.closed['connect-failed'] += 1;
-        sink.onConnect?.(errno);
-        sink.onClose('connect-failed', errno);
+        guarded(id, () => sink.onConnect?.(errno));
+        guarded(id, () => sink.onClose('connect-failed', errno));
       } else {
         netCounters.closed[errno !== 0 ? 'error' : 'peer'] += 1;
-        sink.onClose(errno !== 0 ? 'error' : 'peer', errno);
+        guarded(id, () => sink.onClose(errno !== 0 ? 'error' : 'peer', errno));
       }
     });
     return entry;
@@ -129,6 +131,14 @@ export class NetTransport implements Transport {
   pause(id: number): void { this.conns.get(id)?.socket.pause(); }
   resume(id: number): void { this.conns.get(id)?.socket.resume(); }
   queued(id: number): number { return this.conns.get(id)?.socket.writableLength ?? 0; }
+}
+
+function guarded(id: number, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    log.error({ err, conn: id }, 'connection event handler threw');
+  }
 }
 
 const ERRNO: Record<string, number> = { ECONNREFUSED: 111, ECONNRESET: 104, ETIMEDOUT: 110, EPIPE: 32, EHOSTUNREACH: 113, ENETUNREACH: 101, EADDRINUSE: 98 };
