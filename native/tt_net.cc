@@ -7,6 +7,7 @@
 // crosses into V8.
 #include <napi.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -153,6 +154,39 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
   TT_GUARD_END(env)
 }
 
+// The (Float64Array, count, Uint8Array) argument triple of writeMany and writeBatch. False with a
+// pending TypeError when the arguments are not of that shape; count is clamped to [0, nums].
+struct NumsAndBytes {
+  double* nums = nullptr;
+  size_t numLen = 0;
+  size_t count = 0;
+  const char* bytes = nullptr;
+  size_t len = 0;
+};
+
+bool ArgNumsAndBytes(const Napi::CallbackInfo& info, const char* usage, NumsAndBytes* out) {
+  Napi::Env env = info.Env();
+  napi_typedarray_type numType, byteType;
+  void* nums = nullptr;
+  void* bytes = nullptr;
+  napi_value ab;
+  size_t off;
+  double count = 0;
+  if (info.Length() < 3 ||
+      napi_get_typedarray_info(env, info[0], &numType, &out->numLen, &nums, &ab, &off) != napi_ok ||
+      numType != napi_float64_array || napi_get_value_double(env, info[1], &count) != napi_ok ||
+      napi_get_typedarray_info(env, info[2], &byteType, &out->len, &bytes, &ab, &off) != napi_ok ||
+      byteType != napi_uint8_array) {
+    Napi::TypeError::New(env, usage).ThrowAsJavaScriptException();
+    return false;
+  }
+  out->nums = static_cast<double*>(nums);
+  out->bytes = static_cast<const char*>(bytes);
+  out->count = count > 0 ? static_cast<size_t>(count) : 0;
+  if (out->count > out->numLen) out->count = out->numLen;
+  return true;
+}
+
 // writeMany(ids: Float64Array, count, data: Uint8Array) -> number queued. One boundary crossing
 // per broadcast instead of one per connection (the per-connection write() was ~38 % of msg_server
 // CPU in a PC login storm); each output queue still gets its own copy of the bytes. An id closed
@@ -160,27 +194,12 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
 Napi::Value WriteMany(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TT_GUARD_BEGIN
-  Instance* inst = env.GetInstanceData<Instance>();
-  napi_typedarray_type idType, dataType;
-  size_t idLen = 0, len = 0;
-  void* idData = nullptr;
-  void* data = nullptr;
-  napi_value ab;
-  size_t off;
-  double count = 0;
-  if (inst == nullptr || inst->loop == nullptr || info.Length() < 3 ||
-      napi_get_typedarray_info(env, info[0], &idType, &idLen, &idData, &ab, &off) != napi_ok ||
-      idType != napi_float64_array || napi_get_value_double(env, info[1], &count) != napi_ok ||
-      napi_get_typedarray_info(env, info[2], &dataType, &len, &data, &ab, &off) != napi_ok ||
-      dataType != napi_uint8_array) {
-    Napi::TypeError::New(env, "tt_net.writeMany(ids: Float64Array, count: number, data: Uint8Array)").ThrowAsJavaScriptException();
+  Loop* loop = GetLoop(env);
+  NumsAndBytes a;
+  if (!loop || !ArgNumsAndBytes(info, "tt_net.writeMany(ids: Float64Array, count: number, data: Uint8Array)", &a)) {
     return env.Undefined();
   }
-  size_t n = count > 0 ? static_cast<size_t>(count) : 0;
-  if (n > idLen) n = idLen;
-  napi_value r;
-  napi_create_double(env, inst->loop->WriteMany(static_cast<double*>(idData), n, static_cast<const char*>(data), len), &r);
-  return Napi::Value(env, r);
+  return Napi::Number::New(env, loop->WriteMany(a.nums, a.count, a.bytes, a.len));
   TT_GUARD_END(env)
 }
 
@@ -192,39 +211,26 @@ Napi::Value WriteMany(const Napi::CallbackInfo& info) {
 Napi::Value WriteBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TT_GUARD_BEGIN
-  Instance* inst = env.GetInstanceData<Instance>();
-  napi_typedarray_type recType, dataType;
-  size_t recLen = 0, len = 0;
-  void* recData = nullptr;
-  void* data = nullptr;
-  napi_value ab;
-  size_t off;
-  double count = 0;
-  if (inst == nullptr || inst->loop == nullptr || info.Length() < 3 ||
-      napi_get_typedarray_info(env, info[0], &recType, &recLen, &recData, &ab, &off) != napi_ok ||
-      recType != napi_float64_array || napi_get_value_double(env, info[1], &count) != napi_ok ||
-      napi_get_typedarray_info(env, info[2], &dataType, &len, &data, &ab, &off) != napi_ok ||
-      dataType != napi_uint8_array) {
-    Napi::TypeError::New(env, "tt_net.writeBatch(recs: Float64Array, count: number, data: Uint8Array)").ThrowAsJavaScriptException();
+  Loop* loop = GetLoop(env);
+  NumsAndBytes a;
+  if (!loop || !ArgNumsAndBytes(info, "tt_net.writeBatch(recs: Float64Array, count: number, data: Uint8Array)", &a)) {
     return env.Undefined();
   }
-  size_t n = count > 0 ? static_cast<size_t>(count) : 0;
-  if (n > recLen / 3) n = recLen / 3;
-  double* r = static_cast<double*>(recData);
-  const char* bytes = static_cast<const char*>(data);
+  size_t n = std::min(a.count, a.numLen / 3);
+  size_t len = a.len;
+  double* r = a.nums;
+  const char* bytes = a.bytes;
   double slow = 0;
   for (size_t i = 0; i < n; i++, r += 3) {
     // Hazard: offsets come from JS; a triple outside the arena is skipped, never read past it.
     if (!(r[1] >= 0) || !(r[2] >= 0) || r[1] + r[2] > static_cast<double>(len)) continue;
-    int w = inst->loop->Write(r[0], bytes + static_cast<size_t>(r[1]), static_cast<size_t>(r[2]));
+    int w = loop->Write(r[0], bytes + static_cast<size_t>(r[1]), static_cast<size_t>(r[2]));
     if (w == -1) {
       r[1] = -1;
       slow += 1;
     }
   }
-  napi_value out;
-  napi_create_double(env, slow, &out);
-  return Napi::Value(env, out);
+  return Napi::Number::New(env, slow);
   TT_GUARD_END(env)
 }
 
