@@ -158,30 +158,47 @@ void Loop::OnIdle(uv_idle_t*) {
 void Loop::OnTimer(uv_timer_t* h) {
   Loop* l = static_cast<Loop*>(h->data);
   if (l->dead_) return;
-  uint64_t now = uv_now(l->uv_);
-  std::vector<uint32_t> keep;
-  std::vector<uint32_t> due;
-  due.swap(l->timed_);
-  for (uint32_t slot : due) {
-    Sock* s = l->socks_[slot].get();
-    if (s->state == SockState::kListening && s->acceptPaused) {
-      if (now >= s->deadlineMs) {
-        s->acceptPaused = false;
-        l->SetEvents(s, EPOLLIN);
-      } else {
-        keep.push_back(slot);
-      }
-    } else if (s->state == SockState::kLingering) {
-      if (now >= s->deadlineMs) l->FinishLinger(s); else keep.push_back(slot);
-    }
+  try {
+    l->RunTimers(uv_now(l->uv_));
+  } catch (...) {
+    // Nothing may unwind into libuv's C frames. Allocation failure (FinishLinger's toFree_) is the
+    // only source; RunTimers keeps the entries it did not finish, so the next tick retries them.
   }
-  // FinishLinger/SetEvents never add to timed_, so the swap above cannot lose entries.
-  l->timed_.insert(l->timed_.end(), keep.begin(), keep.end());
   if (l->timed_.empty()) {
     uv_timer_stop(&l->timer_);
     l->timerOn_ = false;
   }
   l->UpdateRef();
+}
+
+void Loop::RunTimers(uint64_t now) {
+  // Compacted in place, so the walk itself never allocates (FinishLinger/SetEvents never add to
+  // timed_). The guard runs on the way out, normal or thrown: the kept entries [0, keep) and the
+  // unvisited ones [i, end) stay listed, only the finished ones [keep, i) are dropped.
+  size_t keep = 0;
+  size_t i = 0;
+  struct Compact {
+    std::vector<uint32_t>& v;
+    const size_t& keep;
+    const size_t& i;
+    ~Compact() { v.erase(v.begin() + static_cast<std::ptrdiff_t>(keep), v.begin() + static_cast<std::ptrdiff_t>(i)); }
+  } compact{timed_, keep, i};
+  for (; i < timed_.size(); i++) {
+    uint32_t slot = timed_[i];
+    Sock* s = socks_[slot].get();
+    bool stays = false;
+    if (s->state == SockState::kListening && s->acceptPaused) {
+      if (now >= s->deadlineMs) {
+        s->acceptPaused = false;
+        SetEvents(s, EPOLLIN);
+      } else {
+        stays = true;
+      }
+    } else if (s->state == SockState::kLingering) {
+      if (now >= s->deadlineMs) FinishLinger(s); else stays = true;
+    }
+    if (stays) timed_[keep++] = slot;
+  }
 }
 
 void Loop::ArmTimer() {

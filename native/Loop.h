@@ -86,6 +86,7 @@ class Loop {
   static void AsyncCleanup(napi_async_cleanup_hook_handle handle, void* arg);
 
   void RunBatch(bool pollEpoll);
+  void RunTimers(uint64_t now);  // paused listeners and lingering sockets whose deadline passed
   void HandleEvent(const epoll_event& ev);
   void DoAccept(Sock* l);
   void DoRead(Sock* s);

@@ -49,7 +49,9 @@ program
   .option('--test', 'also create the test database')
   // not --env-file: Node 20 takes that flag for itself wherever it appears on the command line
   .option('--write-env <file>', 'write the TT_TEST_* settings as JSON to this file')
-  .action((o: { conf?: string; test?: boolean; writeEnv?: string }) => provisionCommand({ conf: o.conf, test: o.test, envFile: o.writeEnv }).then(() => process.exit(0), fail));
+  .option('--var-dir <dir>', 'where private MariaDB/Redis keep data, pid files and logs (default var/)')
+  .action((o: { conf?: string; test?: boolean; writeEnv?: string; varDir?: string }) =>
+    provisionCommand({ conf: o.conf, test: o.test, envFile: o.writeEnv, varDir: o.varDir }).then(() => process.exit(0), fail));
 
 program
   .command('client')

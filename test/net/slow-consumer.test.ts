@@ -1,3 +1,5 @@
+// First: the transports' loggers must be created after the capture is in place (see the module).
+import { rootLogLines } from './support/rootLogCapture';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KINDS, makeTransport, until } from './support/transports';
@@ -28,6 +30,11 @@ for (const kind of KINDS) {
       try {
         await until(() => victim.closed, 20_000, 'slow consumer closed');
         assert.deepEqual(victim.closedWith, { reason: 'slow-consumer', errno: 0 });
+        // The operator sees why: one warning naming the connection (NativeTransport logs `conn`,
+        // NetTransport `id`).
+        const logged = rootLogLines.filter((l) => String(l.msg).startsWith('slow consumer') && (l.conn ?? l.id) === victim.id);
+        assert.equal(logged.length, 1, `slow consumer log lines: ${JSON.stringify(rootLogLines)}`);
+        assert.equal(logged[0]!.level, 40, 'logged as a warning');
         // More than the cap was accepted in total (kernel buffers took the rest), and not absurdly more.
         assert.ok(sent > CAP, `sent ${sent}`);
         assert.equal(t.write(victim.id, chunk), false, 'writes to the closed id fail');

@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { ConfFile } from '../../conf/ConfFile';
 import { DbSettings, dbSettingsFromConf, MysqlSettings, RedisPool, testRedisDbs } from './DbSettings';
 import { Say } from './packages';
-import { confDir, varDir } from './paths';
+import { confDir, varDir as defaultVarDir } from './paths';
 import { PrivateMariaDb } from './PrivateMariaDb';
 import { PrivateRedis } from './PrivateRedis';
 import { applySchema, checkIdentifier, seedDemo } from './Schema';
@@ -18,6 +18,12 @@ export interface ProvisionOptions {
   testDatabase?: string;
   /** first Redis db number of the five test pools */
   testRedisDbBase?: number;
+  /**
+   * Where private MariaDB/Redis instances keep their data, pid files and logs (`mysql/`, `redis/`,
+   * `log/`); default var/ of the checkout (TT_VAR_DIR overrides). Only used when nothing answers on
+   * the configured addresses.
+   */
+  varDir?: string;
   say?: Say;
 }
 
@@ -33,7 +39,7 @@ export const DEFAULT_TEST_DATABASE = 'teamtalk_test';
 export const DEFAULT_TEST_REDIS_DB_BASE = 8;
 
 /**
- * Makes the configured MariaDB and Redis reachable (starting private ones under var/ when nothing
+ * Makes the configured MariaDB and Redis reachable (starting private ones under varDir when nothing
  * answers), then creates the database user, the production database and (optionally) the test
  * database with every table and the demo data. Idempotent: a second run reuses everything.
  */
@@ -51,6 +57,7 @@ export async function provision(opts: ProvisionOptions = {}): Promise<ProvisionR
   }
   if (testDatabase === prod.mysql.database) throw new Error(`test database must differ from ${prod.mysql.database}`);
 
+  const varDir = path.resolve(opts.varDir ?? defaultVarDir);
   fs.mkdirSync(path.join(varDir, 'log'), { recursive: true });
   const maria = new PrivateMariaDb(varDir, prod.mysql.host, prod.mysql.port);
   const redisInst = new PrivateRedis(varDir, prod.redis.host, prod.redis.port);
