@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import type { ConfFile } from '../../conf/ConfFile';
 import type { Logger } from '../../util/log';
 
-/** fileserver.conf (edge.md §1.2), with the Rewrite's fixes and two new optional keys. */
+/** fileserver.conf (edge.md §1.2), with the Rewrite's fixes and new optional keys. */
 export interface FileConfig {
   clientListenIps: string[];
   clientListenPort: number;
@@ -16,11 +16,19 @@ export interface FileConfig {
   offlineFileDir: string;
   /** New key `OfflineFileExpireDays`: stored files are deleted after this many days; 0 = never. */
   offlineExpireMs: number;
+  /** New key `MaxOfflineFileBytes`: largest offline file accepted at task creation. */
+  maxOfflineFileBytes: number;
+  /** New key `MinFreeDiskMB` (like msfs'): an upload is refused unless its file leaves this much free. */
+  minFreeDiskBytes: number;
 }
 
 const DEFAULT_TASK_TIMEOUT_S = 60;
 const DEFAULT_OFFLINE_DIR = 'var/offline_file';
 const DEFAULT_EXPIRE_DAYS = 7;
+/** edge.md §1.13: the uint32 `file_size` is the only limit of the original; the default keeps it. */
+const DEFAULT_MAX_OFFLINE_FILE_BYTES = 0xffffffff;
+/** The same floor as msfs' MinFreeDiskMB: enough for logs and the database to keep working. */
+const DEFAULT_MIN_FREE_DISK_MB = 256;
 
 export function readFileConfig(conf: ConfFile, log: Logger): FileConfig {
   const clientListenIps = conf.ipList('ClientListenIP');
@@ -38,6 +46,10 @@ export function readFileConfig(conf: ConfFile, log: Logger): FileConfig {
   if (taskTimeoutS <= 0) throw conf.error('TaskTimeout', 'must be a positive number of seconds');
   const expireDays = conf.optInt('OfflineFileExpireDays', DEFAULT_EXPIRE_DAYS);
   if (expireDays < 0) throw conf.error('OfflineFileExpireDays', 'must be 0 (never) or a number of days');
+  const maxOfflineFileBytes = conf.optInt('MaxOfflineFileBytes', DEFAULT_MAX_OFFLINE_FILE_BYTES);
+  if (maxOfflineFileBytes < 0) throw conf.error('MaxOfflineFileBytes', 'must not be negative');
+  const minFreeDiskMb = conf.optInt('MinFreeDiskMB', DEFAULT_MIN_FREE_DISK_MB);
+  if (minFreeDiskMb < 0) throw conf.error('MinFreeDiskMB', 'must be 0 (no floor) or a number of MiB');
   return {
     clientListenIps,
     clientListenPort: conf.port('ClientListenPort'),
@@ -47,6 +59,8 @@ export function readFileConfig(conf: ConfFile, log: Logger): FileConfig {
     taskTimeoutMs: taskTimeoutS * 1000,
     offlineFileDir: conf.optStr('OfflineFileDir', DEFAULT_OFFLINE_DIR),
     offlineExpireMs: expireDays * 86_400_000,
+    maxOfflineFileBytes,
+    minFreeDiskBytes: minFreeDiskMb * 1024 * 1024,
   };
 }
 

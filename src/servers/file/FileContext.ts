@@ -6,6 +6,14 @@ import type { MsgLinkConn } from './MsgLinkConn';
 import type { OfflineStore } from './OfflineStore';
 import type { TaskTable } from './TaskTable';
 
+/** The offline store's admission limits (fileserver.conf `MaxOfflineFileBytes`, `MinFreeDiskMB`). */
+export interface OfflineLimits {
+  /** Offline task creation is refused for a larger `file_size`. */
+  maxFileBytes: number;
+  /** An upload is refused unless the file system keeps this many bytes free after storing it; 0 = no floor. */
+  minFreeDiskBytes: number;
+}
+
 export interface AdvertisedAddr {
   ip: string;
   port: number;
@@ -17,6 +25,7 @@ export interface FileContext {
   readonly tasks: TaskTable;
   readonly store: OfflineStore;
   readonly throttle: LoginThrottle;
+  readonly limits: OfflineLimits;
   /** The addresses msg_server hands to clients (edge.md §1.4); filled in once the port is bound. */
   advertised: AdvertisedAddr[];
   readonly clientHandlers: HandlerTable<FileClientConn>;

@@ -243,6 +243,12 @@ export class OfflineStore {
     }
   }
 
+  /** Free bytes for unprivileged writers on the store's file system (for the `MinFreeDiskMB` floor). */
+  async freeBytes(): Promise<number> {
+    const s = await fsp.statfs(this.root);
+    return s.bavail * s.bsize;
+  }
+
   async remove(taskId: string): Promise<void> {
     const p = this.pathOf(taskId);
     await fsp.rm(p, { force: true });

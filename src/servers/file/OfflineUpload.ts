@@ -30,8 +30,39 @@ function pullNext(task: OfflineTask, conn: FileClientConn): void {
   }));
 }
 
+/**
+ * Rewrite (the original had no check): refuse an upload whose file would leave less than
+ * `MinFreeDiskMB` free, before the first byte is pulled. Counting the whole file keeps a large
+ * upload from filling the disk halfway through; concurrent uploads can still overcommit, and a
+ * write that then fails is a storage failure like any other (CANCEL, partial file deleted).
+ */
+async function spaceProblem(task: OfflineTask, conn: FileClientConn): Promise<string | undefined> {
+  const floor = conn.ctx.limits.minFreeDiskBytes;
+  if (floor <= 0) return undefined;
+  let free: number;
+  try {
+    free = await conn.ctx.store.freeBytes();
+  } catch (err) {
+    return `cannot read the free space of the store: ${(err as Error).message}`;
+  }
+  if (free - task.fileSize < floor) return `disk nearly full: ${free} bytes free, file ${task.fileSize}, MinFreeDiskMB floor ${floor} bytes`;
+  return undefined;
+}
+
 /** Right after the login reply: the first pull, or (zero-byte file) the whole upload at once. */
 export async function startUpload(task: OfflineTask, conn: FileClientConn): Promise<void> {
+  conn.busy = true;
+  let noSpace: string | undefined;
+  try {
+    noSpace = await spaceProblem(task, conn);
+  } finally {
+    conn.busy = false;
+  }
+  if (conn.closed || conn.task !== task) return; // the uploader left during the check
+  if (noSpace) {
+    refuseUpload(task, conn, noSpace);
+    return;
+  }
   if (task.fileSize > 0) {
     pullNext(task, conn);
     return;

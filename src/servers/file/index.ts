@@ -7,6 +7,7 @@ import { Ticker } from '../../net/Ticker';
 import type { AcceptInfo, Listener, Transport } from '../../net/Transport';
 import { Cid } from '../../pdu/commands';
 import { childLog } from '../../util/log';
+import type { Logger } from '../../util/log';
 import { echoHeartbeat } from './echoHeartbeat';
 import type { FileContext } from './FileContext';
 import { FileClientConn } from './FileClientConn';
@@ -39,8 +40,9 @@ const STORE_SWEEP_MS = 3_600_000;
  * and to create tasks; file clients connect to port 8600, log into a task and transfer.
  * It never talks to db_proxy.
  */
-export async function start(opts: { confPath: string; transport?: Transport }): Promise<FileServer> {
-  const log = childLog({ server: 'file' });
+export async function start(opts: { confPath: string; transport?: Transport; log?: Logger }): Promise<FileServer> {
+  // Tests pass a capturing logger to check the lines refusals write.
+  const log = opts.log ?? childLog({ server: 'file' });
   const cfg = readFileConfig(ConfFile.load(opts.confPath), log);
   const transport = opts.transport ?? defaultTransport();
   const ticker = new Ticker();
@@ -53,6 +55,7 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
     tasks: new TaskTable(cfg.taskTimeoutMs, log),
     store,
     throttle: new LoginThrottle(),
+    limits: { maxFileBytes: cfg.maxOfflineFileBytes, minFreeDiskBytes: cfg.minFreeDiskBytes },
     advertised: [],
     // Port 8600: file clients (edge.md §1.3). Anything else is logged and dropped.
     clientHandlers: new HandlerTable<FileClientConn>()

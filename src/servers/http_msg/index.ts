@@ -18,6 +18,7 @@ import type { RunningServer } from '../../cli/serverModule';
 import { DbProxyPool } from '../../links/DbProxyPool';
 import { RouteLink } from '../../links/RouteLink';
 import { childLog } from '../../util/log';
+import type { Logger } from '../../util/log';
 import { readHttpMsgConfig } from './HttpMsgConfig';
 import { PendingReplies } from './PendingReplies';
 import { QueryAuth } from './QueryAuth';
@@ -46,9 +47,10 @@ export interface HttpMsgServer extends RunningServer {
   ticker: Ticker;
 }
 
-export async function start(opts: { confPath: string; transport?: Transport }): Promise<HttpMsgServer> {
+export async function start(opts: { confPath: string; transport?: Transport; log?: Logger }): Promise<HttpMsgServer> {
   const config = readHttpMsgConfig(ConfFile.load(opts.confPath));
-  const log = childLog({ server: 'http_msg' });
+  // Tests pass a capturing logger to check the lines refusals write.
+  const log = opts.log ?? childLog({ server: 'http_msg' });
   const transport = opts.transport ?? defaultTransport();
   const ticker = new Ticker();
   const pending = new PendingReplies(config.dbReplyTimeoutMs);

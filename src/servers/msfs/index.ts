@@ -13,6 +13,7 @@ import type { Transport } from '../../net/Transport';
 import type { RunningServer } from '../../cli/serverModule';
 import { ConfFile } from '../../conf/ConfFile';
 import { childLog } from '../../util/log';
+import type { Logger } from '../../util/log';
 import { nowMs } from '../../util/clock';
 import { readMsfsConfig } from './MsfsConfig';
 import { FileStore } from './FileStore';
@@ -30,8 +31,9 @@ export type { RunningServer };
 const MAX_CACHE_ENTRY = 16 * 1024 * 1024;
 const HOUSEKEEPING_MS = 10_000;
 
-export async function start(opts: { confPath: string; transport?: Transport }): Promise<RunningServer> {
-  const log = childLog({ server: 'msfs' });
+export async function start(opts: { confPath: string; transport?: Transport; log?: Logger }): Promise<RunningServer> {
+  // Tests pass a capturing logger to check the lines refusals write.
+  const log = opts.log ?? childLog({ server: 'msfs' });
   const config = readMsfsConfig(ConfFile.load(opts.confPath));
 
   const store = new FileStore(config.baseDir, config.filesPerDir, config.fileCnt);

@@ -3,6 +3,7 @@ import { createPrivateKey, KeyObject } from 'node:crypto';
 import type { ConfFile } from '../../conf/ConfFile';
 import type { ApnsOptions } from './providers/ApnsProvider';
 import type { FcmOptions } from './providers/FcmProvider';
+import { DEFAULT_MAX_PARALLEL } from './PushDispatcher';
 
 /**
  * pushserver.conf (edge.md §4.2) plus the rewrite's optional keys. Only ListenIP and ListenPort are
@@ -18,6 +19,7 @@ import type { FcmOptions } from './providers/FcmProvider';
  *   PushCaPath                                      extra trusted CA (PEM) for both providers
  *   PushTimeout                                     seconds per provider request, default 10
  *   PushLogPath                                     JSON-lines file of undelivered pushes
+ *   MaxParallelPushes                               provider requests in flight per push request, default 16
  */
 export interface PushConfig {
   listenIp: string;
@@ -25,6 +27,8 @@ export interface PushConfig {
   apns: ApnsOptions | undefined;
   fcm: FcmOptions | undefined;
   logPath: string | undefined;
+  /** `MaxParallelPushes`: provider requests in flight per push request. */
+  maxParallel: number;
   /** Legacy keys present in the file: worth one log line saying they are ignored. */
   legacyKeys: string[];
 }
@@ -41,6 +45,8 @@ export function readPushConfig(conf: ConfFile): PushConfig {
   const timeoutS = conf.optInt('PushTimeout', 10);
   if (timeoutS <= 0) throw conf.error('PushTimeout', 'must be a positive number of seconds');
   const timeoutMs = timeoutS * 1000;
+  const maxParallel = conf.optInt('MaxParallelPushes', DEFAULT_MAX_PARALLEL);
+  if (maxParallel < 1) throw conf.error('MaxParallelPushes', 'must be at least 1');
   const ca = conf.has('PushCaPath') ? readFile(conf, 'PushCaPath') : undefined;
 
   let apns: ApnsOptions | undefined;
@@ -100,6 +106,7 @@ export function readPushConfig(conf: ConfFile): PushConfig {
     apns,
     fcm,
     logPath: conf.has('PushLogPath') ? conf.str('PushLogPath') : undefined,
+    maxParallel,
     legacyKeys: ['CertPath', 'KeyPath', 'KeyPassword'].filter((k) => conf.has(k)),
   };
 }

@@ -7,15 +7,24 @@ import type { PushStats } from './PushStats';
 export const RESULT_OK = 0;
 export const RESULT_FAILED = 1;
 
+/** Default for `MaxParallelPushes`: provider requests in flight per push request. */
+export const DEFAULT_MAX_PARALLEL = 16;
+
 /**
  * Chooses the provider per token (iOS → APNs, Android → FCM, either → the log provider when that
  * platform has no credentials) and turns every outcome into a result code. Never rejects.
+ *
+ * A push request may carry tens of thousands of tokens (a 4 MiB PDU): at most `maxParallel` of them
+ * are with a provider at once, so one request cannot open thousands of HTTP/2 streams or FCM
+ * requests (and as many timers and buffers) in one go. Each request has its own limit, so a huge
+ * one does not hold up the small 1:1 pushes behind it.
  */
 export class PushDispatcher {
   constructor(
     private readonly providers: { ios: PushProvider | undefined; android: PushProvider | undefined; log: PushProvider },
     readonly stats: PushStats,
     private readonly log: Logger,
+    private readonly maxParallel = DEFAULT_MAX_PARALLEL,
   ) {}
 
   private providerFor(clientType: number): PushProvider | undefined {
@@ -24,8 +33,18 @@ export class PushDispatcher {
     return undefined;
   }
 
+  /** One result per notification, in order; `maxParallel` workers take the next one as they finish. */
   async deliverAll(list: Notification[]): Promise<number[]> {
-    return Promise.all(list.map((n) => this.deliver(n)));
+    const results = new Array<number>(list.length).fill(RESULT_FAILED);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < list.length) {
+        const i = next++;
+        results[i] = await this.deliver(list[i]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.maxParallel, list.length) }, worker));
+    return results;
   }
 
   async deliver(n: Notification): Promise<number> {

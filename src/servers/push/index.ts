@@ -46,7 +46,7 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
     ios: cfg.apns ? new ApnsProvider(cfg.apns, log) : undefined,
     android: cfg.fcm ? new FcmProvider(cfg.fcm, log) : undefined,
     log: new LogProvider(log, cfg.logPath),
-  }, stats, log);
+  }, stats, log, cfg.maxParallel);
 
   const ctx: PushContext = {
     log,

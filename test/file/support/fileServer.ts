@@ -7,6 +7,7 @@ import type { ConfOverrides } from '../../helpers';
 import { IM } from '../../../src/pdu/gen/im';
 import { Cid } from '../../../src/pdu/commands';
 import { decodeBody, encodeBody } from '../../../src/pdu/codec';
+import type { Logger } from '../../../src/util/log';
 import { PduClient } from './PduClient';
 
 export interface FileServerUnderTest {
@@ -18,10 +19,10 @@ export interface FileServerUnderTest {
 }
 
 /** A file_server on port 0 storing under a fresh temporary directory, with a msg_server link open. */
-export async function startFileServer(overrides: ConfOverrides = {}): Promise<FileServerUnderTest> {
+export async function startFileServer(overrides: ConfOverrides = {}, opts: { log?: Logger } = {}): Promise<FileServerUnderTest> {
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-file-store-'));
   const confPath = writeTestConf('file', { OfflineFileDir: storeDir, ...overrides });
-  const server = await start({ confPath });
+  const server = await start({ confPath, ...(opts.log ? { log: opts.log } : {}) });
   const link = await PduClient.connect(server.ports.msg!);
   return {
     server,

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { start, type RunningServer } from '../../../src/servers/msfs';
 import { writeTestConf, type ConfOverrides } from '../../helpers/writeTestConf';
 import { ConfFile } from '../../../src/conf/ConfFile';
+import type { Logger } from '../../../src/util/log';
 
 export interface Msfs {
   server: RunningServer;
@@ -12,9 +13,9 @@ export interface Msfs {
 }
 
 /** Starts an msfs on a free loopback port with its store in a fresh temporary directory. */
-export async function startMsfs(overrides: ConfOverrides = {}, confPath?: string): Promise<Msfs> {
+export async function startMsfs(overrides: ConfOverrides = {}, confPath?: string, opts: { log?: Logger } = {}): Promise<Msfs> {
   const path = confPath ?? writeTestConf('msfs', overrides);
-  const server = await start({ confPath: path });
+  const server = await start({ confPath: path, ...(opts.log ? { log: opts.log } : {}) });
   const baseDir = ConfFile.load(path).str('BaseDir');
   return { server, port: server.ports.http!, baseDir, confPath: path };
 }

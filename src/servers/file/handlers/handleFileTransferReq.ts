@@ -11,7 +11,8 @@ import { MODE_OFFLINE, MODE_ONLINE } from '../TransferTask';
 /**
  * CID_OTHER_FILE_TRANSFER_REQ from msg_server (edge.md §1.6): create a task and answer with the same
  * seq, everything echoed plus the new task id. Original bug: a failed creation closed the whole
- * msg_server link; here it is answered with result 1 and the link stays.
+ * msg_server link; here it is answered with result 1 and the link stays. An offline file over
+ * `MaxOfflineFileBytes` is refused the same way.
  */
 export function handleFileTransferReq(conn: MsgLinkConn, pdu: Pdu): void {
   const req = decodeBody(IM.Server.IMFileTransferReq, pdu, Cid.CID_OTHER_FILE_TRANSFER_REQ);
@@ -31,7 +32,10 @@ export function handleFileTransferReq(conn: MsgLinkConn, pdu: Pdu): void {
 
   let why: string | undefined;
   if (mode !== MODE_ONLINE && mode !== MODE_OFFLINE) why = `transfer mode ${mode}`;
-  else why = fileNameProblem(req.fileName);
+  else if (mode === MODE_OFFLINE && req.fileSize > ctx.limits.maxFileBytes) {
+    // Rewrite: the original stored any uint32 size. Refused here, before the sender uploads a byte.
+    why = `file of ${req.fileSize} bytes is over MaxOfflineFileBytes (${ctx.limits.maxFileBytes})`;
+  } else why = fileNameProblem(req.fileName);
   if (why) {
     ctx.log.warn({ from: req.fromUserId, to: req.toUserId, fileName: req.fileName.slice(0, 100), why }, 'file transfer request refused');
     answer(1, '');
