@@ -19,6 +19,8 @@ export interface MsgConfig {
   loginDeadlineMs: number;
   /** CID_MSG_DATA per connection per second (fixed 20 in the original). */
   msgRateLimit: number;
+  /** Not in the original (servers.md §1.11 Rewrite): client connections accepted at most; 0 = no cap. */
+  maxClientConns: number;
 }
 
 export function readMsgConfig(path: string): MsgConfig {
@@ -33,6 +35,8 @@ export function readMsgConfig(path: string): MsgConfig {
   // Original bug: 0 crashed with a division by zero.
   if (dbLinksPerInstance < 1 || dbLinksPerInstance > 256) throw conf.error('ConcurrentDBConnCnt', 'must be 1..256');
   const ipAddr1 = conf.str('IpAddr1');
+  const maxClientConns = conf.optInt('MaxClientConns', 0);
+  if (maxClientConns < 0) throw conf.error('MaxClientConns', 'must be 0 (no limit) or a positive number of connections');
   return {
     path,
     listenIps: conf.ipList('ListenIP'),
@@ -49,5 +53,6 @@ export function readMsgConfig(path: string): MsgConfig {
     fileServers: conf.endpoints('FileServerIP', 'FileServerPort'),
     loginDeadlineMs: conf.optInt('LoginDeadlineMs', 15_000),
     msgRateLimit: conf.optInt('MsgRateLimit', 20),
+    maxClientConns,
   };
 }

@@ -5,6 +5,7 @@ import type { MsgServer } from './MsgServer';
 export function defineMsgMetrics(m: MetricSet, s: MsgServer): void {
   m.gauge('msg_client_connections', 'Client connections, logged in or not', () => s.conns.size);
   m.gauge('msg_logged_in_connections', 'Logged-in client connections (what login_server balances on)', () => s.loggedIn);
+  m.counter('msg_connections_refused_total', 'Client connections closed at accept: MaxClientConns reached', () => s.connLimit?.refused ?? 0);
   m.gauge('msg_users_online', 'Distinct users with at least one logged-in connection here', () => s.users.size);
   m.counter('msg_messages_received_total', 'CID_MSG_DATA from clients sent on for storage', () => s.stats.upMsgs);
   m.counter('msg_messages_dropped_total', 'CID_MSG_DATA dropped before storage (rate limit, empty, no db_proxy link)', () => s.stats.upDropped);

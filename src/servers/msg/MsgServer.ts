@@ -22,6 +22,7 @@ import { MsgStats } from './MsgStats';
 import { parseContext, Context } from './Context';
 import { isPc } from './ClientClass';
 import type { MsgCipher } from '../../pdu/crypto';
+import type { ConnLimit } from './ConnLimit';
 
 const USER_CNT_INC = 1;
 const USER_CNT_DEC = 2;
@@ -54,6 +55,8 @@ export class MsgServer {
    */
   private readonly terminals: MsgConn[] = [];
   links!: MsgLinks;
+  /** The accept-time cap (MaxClientConns); set by index.ts, absent for servers built in unit tests. */
+  connLimit: ConnLimit | undefined = undefined;
   /** The client port actually bound (ListenPort may be 0 in tests). */
   listenPort = 0;
   readonly hostName = os.hostname();

@@ -18,6 +18,7 @@ import { routeHandlers } from './upstream/routeTable';
 import { fileHandlers, loginHandlers, pushHandlers } from './upstream/smallTables';
 import { withMetrics } from '../../util/metrics';
 import { defineMsgMetrics } from './MsgMetrics';
+import { ConnLimit } from './ConnLimit';
 
 export type { RunningServer };
 
@@ -33,6 +34,8 @@ export async function start(opts: { confPath: string; transport?: Transport; log
   const log = opts.log ?? childLog({ server: 'msg' });
   const ticker = new Ticker();
   const s = new MsgServer(conf, transport, log, ticker, new MsgCipher(conf.aesKey));
+  const limit = new ConnLimit(conf.maxClientConns, log);
+  s.connLimit = limit;
 
   // Clients first: msg_server accepts connections before any link is up and refuses logins until
   // a db_proxy, a login_server and a route_server link are open (servers.md §4.1).
@@ -40,6 +43,7 @@ export async function start(opts: { confPath: string; transport?: Transport; log
   try {
     for (const ip of conf.listenIps) {
       const l = await transport.listen(ip, conf.listenPort, (info) => {
+        if (limit.full(s.conns.size)) return limit.refuse(transport, info, s.conns.size);
         const c = s.newConn();
         c.id = info.id;
         c.peerIp = internPeerIp(info.peerIp);
