@@ -49,8 +49,11 @@ export abstract class Conn implements ConnSink {
   heartbeat: HeartbeatPolicy;
   readonly maxPduLength: number;
   protected readonly log: Logger;
-  /** Partial frame carried over between reads; empty when reads align with frames. */
+  /** The first bytes (fewer than a header) of a frame carried over between reads. */
   private pending: Buffer = EMPTY;
+  /** A frame whose header arrived but not all of its body: its final-size buffer and how full it is. */
+  private partial: Buffer | undefined = undefined;
+  private partialFill = 0;
   private closeNotified = false;
   private closedHook: ((reason: CloseReason, errno: number) => void) | undefined;
 
@@ -77,39 +80,78 @@ export abstract class Conn implements ConnSink {
   onData(buf: Buffer, offset: number, length: number): void {
     this.lastRecv = nowMs();
     this.bytesIn += length;
-    let data: Buffer;
-    let pos: number;
-    let end: number;
-    if (this.pending.length === 0) {
-      data = buf; pos = offset; end = offset + length;
-    } else {
-      data = Buffer.concat([this.pending, buf.subarray(offset, offset + length)]);
-      pos = 0; end = data.length;
-      this.pending = EMPTY;
+    let pos = offset;
+    const end = offset + length;
+    if (this.pending.length > 0 || this.partial !== undefined) {
+      pos = this.continueFrame(buf, pos, end);
+      if (this.closed || pos === end) return;
     }
     while (!this.closed && end - pos >= HEADER_LENGTH) {
-      const len = peekLength(data, pos);
-      if (len < HEADER_LENGTH || len > this.maxPduLength) {
-        let err: PduError;
-        try { readHeader(data, pos, this.maxPduLength); err = new PduError('short-header', 'unreachable'); }
-        catch (e) { err = e as PduError; }
-        this.log.warn({ conn: this.id, peer: `${this.peerIp}:${this.peerPort}`, reason: err.reason, err: err.message }, 'bad frame; closing connection');
-        netCounters.badFrames += 1;
-        this.close();
-        return;
-      }
+      const len = peekLength(buf, pos);
+      if (len < HEADER_LENGTH || len > this.maxPduLength) { this.badFrame(buf, pos); return; }
       if (end - pos < len) break;
-      const header = readHeader(data, pos, this.maxPduLength);
-      // Copy the body out: the read buffer belongs to the transport and is reused after this call.
-      const body = Buffer.allocUnsafe(len - HEADER_LENGTH);
-      data.copy(body, 0, pos + HEADER_LENGTH, pos + len);
+      this.emitFrame(buf, pos, len, true);
       pos += len;
-      netCounters.pdusIn += 1;
-      this.dispatch({ header, body });
     }
-    if (!this.closed && pos < end) {
-      this.pending = Buffer.from(data.subarray(pos, end));
+    if (this.closed || pos === end) return;
+    if (end - pos >= HEADER_LENGTH) {
+      // A frame that continues in later reads: one buffer of its final size, filled in place, so
+      // a large PDU over many reads costs one copy of each byte (not a concat per read).
+      const len = peekLength(buf, pos);
+      this.partial = Buffer.allocUnsafe(len);
+      this.partialFill = buf.copy(this.partial, 0, pos, end);
+    } else {
+      this.pending = Buffer.from(buf.subarray(pos, end));
     }
+  }
+
+  /** Feed the carried-over frame; returns where the next frame starts (end when all was used). */
+  private continueFrame(buf: Buffer, pos: number, end: number): number {
+    if (this.partial === undefined) {
+      // Not even the header yet: at most 15 bytes are carried, so concat is cheap here.
+      const take = Math.min(HEADER_LENGTH - this.pending.length, end - pos);
+      const head = Buffer.concat([this.pending, buf.subarray(pos, pos + take)]);
+      pos += take;
+      if (head.length < HEADER_LENGTH) { this.pending = head; return end; }
+      this.pending = EMPTY;
+      const len = peekLength(head, 0);
+      if (len < HEADER_LENGTH || len > this.maxPduLength) { this.badFrame(head, 0); return end; }
+      this.partial = Buffer.allocUnsafe(len);
+      this.partialFill = head.copy(this.partial, 0);
+    }
+    const frame = this.partial;
+    const take = Math.min(frame.length - this.partialFill, end - pos);
+    this.partialFill += buf.copy(frame, this.partialFill, pos, pos + take);
+    pos += take;
+    if (this.partialFill < frame.length) return end;
+    this.partial = undefined;
+    this.partialFill = 0;
+    this.emitFrame(frame, 0, frame.length, false);
+    return pos;
+  }
+
+  /** One whole frame at data[pos, pos+len). `shared`: data is the transport's buffer (copy the body). */
+  private emitFrame(data: Buffer, pos: number, len: number, shared: boolean): void {
+    const header = readHeader(data, pos, this.maxPduLength);
+    let body: Buffer;
+    if (shared) {
+      // Copy the body out: the read buffer belongs to the transport and is reused after this call.
+      body = Buffer.allocUnsafe(len - HEADER_LENGTH);
+      data.copy(body, 0, pos + HEADER_LENGTH, pos + len);
+    } else {
+      body = data.subarray(pos + HEADER_LENGTH, pos + len); // our own frame buffer
+    }
+    netCounters.pdusIn += 1;
+    this.dispatch({ header, body });
+  }
+
+  private badFrame(data: Buffer, pos: number): void {
+    let err: PduError;
+    try { readHeader(data, pos, this.maxPduLength); err = new PduError('short-header', 'unreachable'); }
+    catch (e) { err = e as PduError; }
+    this.log.warn({ conn: this.id, peer: `${this.peerIp}:${this.peerPort}`, reason: err.reason, err: err.message }, 'bad frame; closing connection');
+    netCounters.badFrames += 1;
+    this.close();
   }
 
   onClose(reason: CloseReason, errno: number): void {
@@ -117,6 +159,7 @@ export abstract class Conn implements ConnSink {
     this.closeNotified = true;
     this.closed = true;
     this.pending = EMPTY;
+    this.partial = undefined;
     this.onClosed(reason, errno);
     this.closedHook?.(reason, errno);
   }

@@ -9,7 +9,7 @@ import { ThrowawayMariaDb, ThrowawayRedis } from './support/throwaway';
 import { Traffic, Sent } from './support/traffic';
 import { allSingleRows, assertAckedStored, StoredRow } from './support/storedMessages';
 
-// Redis crashes, MariaDB restarts, and MariaDB hangs, each during message traffic. Both run as
+// Redis crashes, MariaDB restarts (clean and SIGKILL), and MariaDB hangs, each during message traffic. Both run as
 // dedicated instances (own data under var/, own ports) so the shared test instances are never
 // restarted and no other test can change the data under us.
 let db: ThrowawayMariaDb | undefined;
@@ -120,6 +120,15 @@ test('Redis crash (SIGKILL, last second of AOF lost): other commands answer mean
 test('MariaDB restart: other commands answer meanwhile; recovers by itself and every acked message is in the database', { timeout: 90_000 }, async () => {
   await trafficThrough('mysql', {
     down: () => db!.stop(),
+    up: () => db!.startAgain(),
+    validateCode: 2,
+    boundMs: ACQUIRE_TIMEOUT_MS + MARGIN_MS,
+  }, 4000);
+});
+
+test('MariaDB crash (SIGKILL during traffic): other commands answer meanwhile; recovers by itself, acked messages stored once, no msg id reused', { timeout: 90_000 }, async () => {
+  await trafficThrough('mysqlkill', {
+    down: () => db!.kill(),
     up: () => db!.startAgain(),
     validateCode: 2,
     boundMs: ACQUIRE_TIMEOUT_MS + MARGIN_MS,

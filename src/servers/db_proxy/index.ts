@@ -5,12 +5,15 @@ import { Ticker } from '../../net/Ticker';
 import { PduError } from '../../pdu/PduError';
 import type { Pdu } from '../../pdu/Pdu';
 import { childLog } from '../../util/log';
+import type { Logger } from '../../util/log';
 import { nowMs } from '../../util/clock';
 import { COMMANDS, DbCommand } from './commands';
 import { loadDbProxyConfig, workerCount } from './DbProxyConfig';
 import { DbProxyConn } from './DbProxyConn';
 import { decodeBody, encodeBody, IM } from './pdu';
 import { WorkerPool } from './WorkerPool';
+import { SKIM_ABOVE, skimBody } from './keySkim';
+import { OVERSIZED_KEY } from './workKey';
 import { withMetrics } from '../../util/metrics';
 import { defineDbProxyMetrics, RequestCount } from './DbProxyMetrics';
 import { allocateWorkerStats, WorkerStatsReader } from './worker/WorkerStats';
@@ -29,8 +32,9 @@ export interface RunningServer {
  * the 26 commands to the worker that owns its conversation, group or user. Every answer goes
  * back on the link the request came from, with the request's seq and attach_data.
  */
-export async function start(opts: { confPath: string; transport?: Transport }): Promise<RunningServer> {
-  const log = childLog({ server: 'db_proxy' });
+export async function start(opts: { confPath: string; transport?: Transport; log?: Logger }): Promise<RunningServer> {
+  // The I/O thread's log (tests pass their own to read it); workers log through their own root.
+  const log = opts.log?.child({ server: 'db_proxy' }) ?? childLog({ server: 'db_proxy' });
   const cfg = loadDbProxyConfig(opts.confPath);
   const transport = opts.transport ?? defaultTransport();
   const ticker = new Ticker();
@@ -51,7 +55,7 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
   const forward = (cmd: DbCommand) => (conn: DbProxyConn, pdu: Pdu): void => {
     let key: string;
     try {
-      key = cmd.key(decodeBody(cmd.type, pdu));
+      key = pdu.body.length > SKIM_ABOVE ? skimmedKey(cmd, pdu) : cmd.key(decodeBody(cmd.type, pdu));
     } catch (err) {
       if (!(err instanceof PduError)) throw err;
       log.warn({ conn: conn.id, cid: pdu.header.commandId, err: err.message }, 'malformed request body');
@@ -61,6 +65,20 @@ export async function start(opts: { confPath: string; transport?: Transport }): 
     }
     conn.requestQueued();
     pool.submit(conn.id, pdu.header.commandId, pdu.header.seq, key, pdu.body);
+  };
+  /**
+   * The key of a large body from a skim of it (keySkim.ts), so the I/O thread never decodes
+   * megabytes; the worker decodes the whole body (and answers a malformed one as usual). A skim
+   * that does not decode, though its top level was well-formed, gets a fixed key.
+   */
+  const skimmedKey = (cmd: DbCommand, pdu: Pdu): string => {
+    const skim = skimBody(pdu.body, pdu.header.commandId);
+    try {
+      return cmd.key(decodeBody(cmd.type, skim, pdu.header.commandId));
+    } catch (err) {
+      if (!(err instanceof PduError)) throw err;
+      return OVERSIZED_KEY;
+    }
   };
   // Requests per command for metrics: a plain number per command, bumped without any lookup.
   const requests: RequestCount[] = [];

@@ -23,6 +23,9 @@ export function loginKey(name: string): WorkKey {
   return `n${name}`;
 }
 
+/** A large body whose skim did not decode (index.ts): all such requests share one key. */
+export const OVERSIZED_KEY: WorkKey = 'oversized';
+
 /** Session-typed requests: the conversation for single sessions, the group for group sessions. */
 export function sessionKey(userId: number, sessionType: number, sessionId: number): WorkKey {
   return sessionType === 2 ? groupKey(sessionId) : conversationKey(userId, sessionId);

@@ -2,6 +2,7 @@ import { start, RunningServer } from '../../../src/servers/db_proxy';
 import { NetTransport } from '../../../src/net/NetTransport';
 import { flushRedis, resetDatabase, writeTestConf } from '../../helpers';
 import type { ConfOverrides } from '../../helpers';
+import type { Logger } from '../../../src/util/log';
 import { LinkClient } from './LinkClient';
 
 export interface Harness {
@@ -17,13 +18,13 @@ export interface Harness {
  * db_proxy on the test database: demo data, flushed Redis, listening on port 0, one link open.
  * Two workers by default so that key routing across threads is exercised.
  */
-export async function startDbProxy(overrides: ConfOverrides = {}, opts: { reset?: boolean } = {}): Promise<Harness> {
+export async function startDbProxy(overrides: ConfOverrides = {}, opts: { reset?: boolean; log?: Logger } = {}): Promise<Harness> {
   if (opts.reset !== false) {
     await resetDatabase();
     await flushRedis();
   }
   const confPath = writeTestConf('db_proxy', { ThreadNum: 2, ...overrides });
-  const server = await start({ confPath, transport: new NetTransport() });
+  const server = await start({ confPath, transport: new NetTransport(), log: opts.log });
   const port = server.ports.ListenPort!;
   const links: LinkClient[] = [];
   const connect = async (): Promise<LinkClient> => {

@@ -91,6 +91,26 @@ export class ThrowawayMariaDb {
     return this.inst.port;
   }
 
+  /**
+   * Another TCP account on the test database with only these privileges ('SELECT' for a
+   * read-only replica's account). Names and privileges are the test's own constants.
+   */
+  async createAccount(user: string, password: string, privileges: 'SELECT' | 'ALL'): Promise<void> {
+    const conn = await mysql.createConnection({ socketPath: this.inst.socket, user: 'root' });
+    try {
+      await conn.query(`CREATE USER IF NOT EXISTS '${user}'@'127.0.0.1' IDENTIFIED BY '${password}'`);
+      await conn.query(`GRANT ${privileges} ON \`${ThrowawayMariaDb.database}\`.* TO '${user}'@'127.0.0.1'`);
+    } finally {
+      await conn.end();
+    }
+  }
+
+  /** A crash (SIGKILL: no clean shutdown; InnoDB recovers from its redo log on the next start). */
+  async kill(): Promise<void> {
+    await stopPid(this.inst.readPid(), 'SIGKILL');
+    await waitUntil(async () => !(await portOpen('127.0.0.1', this.port)), 5000, 50);
+  }
+
   /** Clean shutdown (SIGTERM: committed data survives), then a start on the same data. */
   async restart(downMs: number): Promise<void> {
     await this.stop();
