@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfError } from '../conf/ConfError';
-import { log } from '../util/log';
+import { flushLogSync, log } from '../util/log';
 import { ServerInfo, serverModulePath } from './serverCatalog';
 import { isServerModule, RunningServer } from './serverModule';
 
@@ -17,7 +17,7 @@ function isConfError(e: unknown): e is ConfError {
 
 /** Flushes pino's stdout before exiting, so the last log line (often the reason) is not lost. */
 function exit(code: number): never {
-  log.flush();
+  flushLogSync();
   process.exit(code);
 }
 
