@@ -606,6 +606,7 @@ Sock* Loop::AllocSock() {
   }
   if (socks_.size() >= kMaxSlots) return nullptr;
   auto s = std::make_unique<Sock>();
+  s->out.UseCache(&blockCache_);
   s->slot = static_cast<uint32_t>(socks_.size());
   s->gen = 1;  // ids are never 0: Conn.id 0 means "no socket"
   socks_.push_back(std::move(s));

@@ -139,6 +139,7 @@ class Loop {
   uint32_t recCount_ = 0;
   std::vector<uint32_t> deferred_;  // records produced while JS runs or outside a batch
 
+  SmallBlockCache blockCache_;  // before socks_: destroyed after every OutBuf (OutBuf.h)
   std::vector<std::unique_ptr<Sock>> socks_;
   std::vector<uint32_t> freeSlots_;
   std::vector<uint32_t> dirty_;
