@@ -21,6 +21,12 @@ export interface MsgConfig {
   msgRateLimit: number;
   /** Not in the original (servers.md §1.11 Rewrite): client connections accepted at most; 0 = no cap. */
   maxClientConns: number;
+  /**
+   * Not in the original (servers.md §6.6 Rewrite): how long a request forwarded to db_proxy waits
+   * for its reply before the client gets a failure reply. Longer than db_proxy's own statement
+   * timeouts (MySQL 10 s, Redis 3 s) so a slow but working db_proxy still answers first.
+   */
+  dbRequestTimeoutMs: number;
 }
 
 export function readMsgConfig(path: string): MsgConfig {
@@ -37,6 +43,8 @@ export function readMsgConfig(path: string): MsgConfig {
   const ipAddr1 = conf.str('IpAddr1');
   const maxClientConns = conf.optInt('MaxClientConns', 0);
   if (maxClientConns < 0) throw conf.error('MaxClientConns', 'must be 0 (no limit) or a positive number of connections');
+  const dbRequestTimeoutMs = conf.optInt('DbRequestTimeoutMs', 15_000);
+  if (dbRequestTimeoutMs < 1) throw conf.error('DbRequestTimeoutMs', 'must be a positive number of milliseconds');
   return {
     path,
     listenIps: conf.ipList('ListenIP'),
@@ -54,5 +62,6 @@ export function readMsgConfig(path: string): MsgConfig {
     loginDeadlineMs: conf.optInt('LoginDeadlineMs', 15_000),
     msgRateLimit: conf.optInt('MsgRateLimit', 20),
     maxClientConns,
+    dbRequestTimeoutMs,
   };
 }

@@ -23,6 +23,7 @@ import { parseContext, Context } from './Context';
 import { isPc } from './ClientClass';
 import type { MsgCipher } from '../../pdu/crypto';
 import type { ConnLimit } from './ConnLimit';
+import { DbPending, PendingRequest } from './DbPending';
 
 const USER_CNT_INC = 1;
 const USER_CNT_DEC = 2;
@@ -62,6 +63,12 @@ export class MsgServer {
   readonly hostName = os.hostname();
   private nextHandle = 1;
   private lastStatsAt = nowMs();
+  /** Rewrite (servers.md §6.6): client requests forwarded to db_proxy and not yet answered. */
+  readonly dbPending: DbPending;
+  /** Expired this tick, for the one log line per tick: [answered with a failure, dropped]. */
+  private expiredAnswered = 0;
+  private expiredDropped = 0;
+  private expiredCids = new Set<number>();
 
   constructor(
     readonly conf: MsgConfig,
@@ -70,7 +77,27 @@ export class MsgServer {
     readonly ticker: Ticker,
     /** aesKey: used only to read text for push notifications (protocol.md §4.1). */
     readonly cipher: MsgCipher,
-  ) {}
+  ) {
+    this.dbPending = new DbPending(conf.dbRequestTimeoutMs ?? 15_000, (p) => this.onDbTimeout(p));
+  }
+
+  /**
+   * Rewrite (servers.md §6.6): db_proxy did not answer a forwarded request within
+   * DbRequestTimeoutMs. The requester, if still here, gets the failure reply of that command with
+   * its seq; commands without a failure field are only counted (logged once per tick in onTick).
+   */
+  private onDbTimeout(p: PendingRequest): void {
+    const conn = this.conns.get(p.handle);
+    // The requester left (its reply would have been dropped anyway): nobody is waiting, nothing to say.
+    if (!conn || !conn.open || conn.kicked || conn.userId !== p.userId) return;
+    this.expiredCids.add(p.replyCid);
+    if (p.fail) {
+      conn.send(p.replyCid, p.fail(p.userId), { seq: p.seq });
+      this.expiredAnswered++;
+    } else {
+      this.expiredDropped++;
+    }
+  }
 
   get db(): DbProxyPool { return this.links.db; }
   get route(): RouteLink { return this.links.route; }
@@ -236,6 +263,15 @@ export class MsgServer {
   }
 
   onTick(now: number): void {
+    this.dbPending.onTick(now);
+    if (this.expiredAnswered + this.expiredDropped > 0) {
+      this.log.warn({
+        answered: this.expiredAnswered, dropped: this.expiredDropped, pending: this.dbPending.size,
+        replyCids: [...this.expiredCids].map((c) => `0x${c.toString(16).padStart(4, '0')}`), timeoutMs: this.dbPending.timeoutMs,
+      }, 'db_proxy did not answer in time; failure replies sent where the reply has a failure field, the rest dropped');
+      this.expiredAnswered = this.expiredDropped = 0;
+      this.expiredCids.clear();
+    }
     if (now - this.lastStatsAt >= STATS_EVERY_MS) {
       this.lastStatsAt = now;
       this.log.info({ ...this.stats.snapshot(), conns: this.conns.size, loggedIn: this.loggedIn, users: this.users.size }, 'message statistics');

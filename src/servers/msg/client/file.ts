@@ -53,6 +53,7 @@ export function handleFileRequest(conn: MsgConn, pdu: Pdu): void {
 }
 
 export const handleFileHasOffline = forwardToDb(IM.File.IMFileHasOfflineReq, 'general', {
+  reply: Cid.CID_FILE_HAS_OFFLINE_RES,
   onNoUpstream: (conn, pdu) => conn.send(Cid.CID_FILE_HAS_OFFLINE_RES, encodeBody(IM.File.IMFileHasOfflineRsp, { userId: conn.userId }), { seq: pdu.header.seq }),
 });
 

@@ -5,6 +5,8 @@ import { decodeBody, encodeBody } from '../../../pdu/codec';
 import type { DbPoolKind } from '../../../links/DbProxyPool';
 import type { MsgConn } from '../MsgConn';
 import { bodyContext, CTX_HANDLE, handleContext } from '../Context';
+import { registerTimeoutReply } from '../DbPending';
+import { nowMs } from '../../../util/clock';
 
 /** Which context a forwarded request carries (protocol.md §3.6): A = 12 bytes, B = 16 with N = 0. */
 export type CtxForm = 'A' | 'B' | 'none';
@@ -17,6 +19,14 @@ export interface ForwardOptions<T> {
   onNoUpstream?: (conn: MsgConn, pdu: Pdu, msg: T) => void;
   /** A last look at the request before it leaves; return false to drop it. */
   check?: (conn: MsgConn, msg: T) => boolean;
+  /**
+   * Rewrite (servers.md §6.6): the command db_proxy answers with. Set, the request is tracked in
+   * MsgServer.dbPending until that reply arrives or DbRequestTimeoutMs passes. Unset (a request
+   * db_proxy never answers), it is not tracked.
+   */
+  reply?: number;
+  /** The failure body sent as `reply` on timeout; unset for replies without a failure field (logged, dropped). */
+  timeoutReply?: (userId: number, msg: T) => Uint8Array;
 }
 
 /** Overwrite the user field with the session user and put our context into attach_data. */
@@ -36,13 +46,20 @@ export function stamp<T extends object>(conn: MsgConn, msg: T, userField: string
 export function forwardToDb<T extends object>(type: BodyType<T, T>, pool: DbPoolKind, opts: ForwardOptions<T> = {}): Handler<MsgConn> {
   const userField = opts.userField ?? ('userId' as keyof T & string);
   const ctx = opts.ctx ?? 'A';
+  const { reply, timeoutReply } = opts;
+  if (reply !== undefined && timeoutReply) registerTimeoutReply(reply);
   return (conn: MsgConn, pdu: Pdu): void => {
     const msg = decodeBody(type, pdu);
     if (opts.check && !opts.check(conn, msg)) return;
     const s = conn.server;
     stamp(conn, msg, userField, ctx);
     const frame = s.reframe(pdu.header, pdu.header.commandId, encodeBody(type, msg));
-    if (s.db.send(pool, frame)) return;
+    if (s.db.send(pool, frame)) {
+      if (reply !== undefined) {
+        s.dbPending.track(conn.handle, conn.userId, pdu.header.seq, reply, timeoutReply && ((uid) => timeoutReply(uid, msg)), nowMs());
+      }
+      return;
+    }
     s.log.warn({ conn: conn.handle, user: conn.userId, cid: pdu.header.commandId }, 'no db_proxy link; request not forwarded');
     opts.onNoUpstream?.(conn, pdu, msg);
   };

@@ -5,6 +5,7 @@ import { IM } from '../../../pdu/gen/im';
 import type { MsgConn } from '../MsgConn';
 import { bodyContext, CTX_HANDLE, handleContext } from '../Context';
 import { nowSeconds } from './session';
+import { nowMs } from '../../../util/clock';
 
 const SESSION_SINGLE = IM.BaseDefine.SessionType.SESSION_TYPE_SINGLE;
 /** A connection sending this many messages within one second is flooding: closed, not just throttled. */
@@ -45,6 +46,9 @@ export function handleMsgData(conn: MsgConn, pdu: Pdu): void {
     s.log.warn({ conn: conn.handle, user: conn.userId }, 'no db_proxy link; message not stored, no ack');
     return;
   }
+  // Rewrite (servers.md §6.6): tracked for the db_proxy timeout, without a failure reply: an ack
+  // means "stored" to clients, so an unanswered store is only logged (and a late store reply still acks).
+  s.dbPending.track(conn.handle, conn.userId, pdu.header.seq, Cid.CID_MSG_DATA, undefined, nowMs());
   s.stats.upMsgs++;
 }
 

@@ -9,7 +9,7 @@ import type { MsgServer } from '../MsgServer';
 import type { MsgConn } from '../MsgConn';
 import { parseContext } from '../Context';
 import { bind, ignore, LinkHandler } from './bind';
-import { toRequester } from './replies';
+import { awaited, toRequester } from './replies';
 import { onValidateRsp } from './validate';
 import { groupFanout, isFanoutContext, onStoreReply } from './messages';
 import { onDeviceTokens, onShieldRsp } from './push';
@@ -67,6 +67,7 @@ const onHasOffline: LinkHandler = (s, _link, pdu: Pdu) => {
   const rsp = decodeBody(IM.File.IMFileHasOfflineRsp, pdu);
   const r = s.requester(rsp.userId, rsp.attachData);
   if (!r) return;
+  if (!awaited(s, r.ctx.handle, pdu)) return;
   delete (rsp as { attachData?: unknown }).attachData;
   rsp.ipAddrList = FileLink.addresses(s.links.file.pick());
   r.conn.sendRaw(s.reframe(pdu.header, Cid.CID_FILE_HAS_OFFLINE_RES, encodeBody(IM.File.IMFileHasOfflineRsp, rsp)));

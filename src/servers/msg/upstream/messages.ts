@@ -24,6 +24,8 @@ export function onStoreReply(s: MsgServer, link: PeerConn, pdu: Pdu): void {
   const ctx = parseContext(msg.attachData);
   const sender = ctx ? s.conns.get(ctx.handle) : undefined;
   const from = sender && sender.open && sender.userId === msg.fromUserId ? sender : undefined;
+  // servers.md §6.6 Rewrite: the store request's timeout entry is settled; a late store still acks (nothing was sent on timeout).
+  if (ctx) s.dbPending.settle(ctx.handle, pdu.header.seq, Cid.CID_MSG_DATA);
   if (msg.msgId === 0) {
     // Not stored. Original: no reply at all; an ack with id 0 would read as "delivered", so none here either.
     s.log.warn({ user: msg.fromUserId, to: msg.toSessionId }, 'db_proxy could not store a message; sender gets no ack');
