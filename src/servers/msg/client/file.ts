@@ -12,6 +12,7 @@ const OFFLINE = IM.BaseDefine.TransferFileType.FILE_TYPE_OFFLINE;
 
 /** CID_FILE_RESPONSE result 1: no file_server can take the transfer. */
 export function fileRefused(conn: MsgConn, seq: number, req: { toUserId: number; fileName: string; transMode: number }): void {
+  conn.server.log.warn({ conn: conn.handle, user: conn.userId, to: req.toUserId, transMode: req.transMode }, 'file transfer refused: no file_server link');
   conn.send(Cid.CID_FILE_RESPONSE, encodeBody(IM.File.IMFileRsp, {
     resultCode: 1, fromUserId: conn.userId, toUserId: req.toUserId, fileName: req.fileName, taskId: '', transMode: req.transMode,
   }), { seq });

@@ -104,7 +104,11 @@ export function groupFanout(s: MsgServer, link: PeerConn, rsp: IM.Group.IMGroupI
     if (!u) continue;
     for (const c of u.conns) if (!c.kicked && !(ctx.handle !== 0 && c.handle === ctx.handle)) c.sendRaw(frame);
   }
-  if (ctx.handle === 0 || !s.links.push.hasOpen()) return;
+  if (ctx.handle === 0) return; // another msg_server stored it and pushes it
+  if (!s.links.push.hasOpen()) {
+    s.log.debug({ group: group.groupId }, 'no push_server link: group push skipped');
+    return;
+  }
   const shield = encodeBody(IM.Server.IMGroupGetShieldReq, { groupId: group.groupId, userId: members, attachData: ctx.body });
   link.send(Cid.CID_OTHER_GET_SHIELD_REQ, shield);
 }
