@@ -5,7 +5,7 @@ import { Cid } from '../../src/pdu/commands';
 import { decodeBody, encodeBody } from '../../src/pdu/codec';
 import { MsgCipher, wirePassword } from '../../src/pdu/crypto';
 import { IM } from '../../src/pdu/gen/im';
-import { FrameReader } from './FrameReader';
+import { FrameReader } from '../../src/pdu/FrameReader';
 import type { Histogram } from './Histogram';
 import { IntSet } from './IntSet';
 import type { LookupHandle, MsgServerLocator } from './MsgServerLocator';

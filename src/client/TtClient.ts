@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import { encodeFrame, Pdu } from '../pdu/Pdu';
-import { HEADER_LENGTH, readHeader } from '../pdu/header';
+import { FrameReader } from '../pdu/FrameReader';
 import { Cid } from '../pdu/commands';
 import { decodeBody, encodeBody } from '../pdu/codec';
 import type { BodyType } from '../pdu/BodyType';
@@ -41,7 +41,7 @@ export class TtClient {
   closed = false;
   readonly closedPromise: Promise<void>;
   private readonly socket: net.Socket;
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly frames: FrameReader;
   private seq: number;
   private readonly waiters: Waiter[] = [];
   private readonly maxPdu: number;
@@ -52,6 +52,7 @@ export class TtClient {
     this.maxPdu = opts.maxPdu ?? 64 * 1024 * 1024;
     this.seq = opts.firstSeq ?? 1;
     this.cipher = new MsgCipher(opts.aesKey);
+    this.frames = new FrameReader((header, body) => this.onPdu({ header, body: Buffer.from(body) }), this.maxPdu);
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => this.onData(d));
     this.closedPromise = new Promise((resolve) => {
@@ -192,28 +193,22 @@ export class TtClient {
   }
 
   private onData(d: Buffer): void {
-    let buf = this.pending.length ? Buffer.concat([this.pending, d]) : d;
-    while (buf.length >= HEADER_LENGTH) {
-      let header;
-      try {
-        header = readHeader(buf, 0, this.maxPdu);
-      } catch {
-        // A server sending bad framing: nothing after it can be trusted.
-        this.socket.destroy();
-        return;
-      }
-      if (buf.length < header.length) break;
-      const pdu: Pdu = { header, body: Buffer.from(buf.subarray(HEADER_LENGTH, header.length)) };
-      buf = buf.subarray(header.length);
-      const i = this.waiters.findIndex((w) => w.match(pdu));
-      if (i >= 0) {
-        const w = this.waiters.splice(i, 1)[0]!;
-        clearTimeout(w.timer);
-        w.resolve(pdu);
-      } else {
-        this.inbox.push(pdu);
-      }
+    try {
+      this.frames.push(d);
+    } catch {
+      // A server sending bad framing: nothing after it can be trusted.
+      this.socket.destroy();
     }
-    this.pending = Buffer.from(buf);
+  }
+
+  private onPdu(pdu: Pdu): void {
+    const i = this.waiters.findIndex((w) => w.match(pdu));
+    if (i >= 0) {
+      const w = this.waiters.splice(i, 1)[0]!;
+      clearTimeout(w.timer);
+      w.resolve(pdu);
+    } else {
+      this.inbox.push(pdu);
+    }
   }
 }

@@ -4,7 +4,7 @@ import { Cid } from '../../src/pdu/commands';
 import { decodeBody, encodeBody } from '../../src/pdu/codec';
 import { MsgCipher, wirePassword } from '../../src/pdu/crypto';
 import { IM } from '../../src/pdu/gen/im';
-import { FrameReader } from '../../bench/suite/FrameReader';
+import { FrameReader } from '../../src/pdu/FrameReader';
 
 /**
  * A scripted stand-in for msg_server, just enough of protocol.md §7–§8 for the bench client:

@@ -2,7 +2,7 @@
 // server sends it. TtClient hands PDUs to whichever waiter matches first, which loses the order in
 // which different commands arrived; the fixture parity test needs exactly that order.
 import * as net from 'node:net';
-import { HEADER_LENGTH, readHeader } from '../../../src/pdu/header';
+import { FrameReader } from '../../../src/pdu/FrameReader';
 import type { Pdu } from '../../../src/pdu/Pdu';
 
 interface CountWaiter {
@@ -17,10 +17,11 @@ export class PduRecorder {
   readonly log: Pdu[] = [];
   closed = false;
   readonly closedPromise: Promise<void>;
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly frames: FrameReader;
   private readonly waiters: CountWaiter[] = [];
 
-  private constructor(private readonly socket: net.Socket, private readonly maxPdu: number) {
+  private constructor(private readonly socket: net.Socket, maxPdu: number) {
+    this.frames = new FrameReader((header, body) => { this.log.push({ header, body: Buffer.from(body) }); }, maxPdu);
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', () => { /* reported as close */ });
@@ -70,21 +71,13 @@ export class PduRecorder {
   }
 
   private onData(d: Buffer): void {
-    let buf = this.pending.length ? Buffer.concat([this.pending, d]) : d;
-    while (buf.length >= HEADER_LENGTH) {
-      let header;
-      try {
-        header = readHeader(buf, 0, this.maxPdu);
-      } catch {
-        // Bad framing from the server: record nothing more; the comparison reports what is missing.
-        this.socket.destroy();
-        return;
-      }
-      if (buf.length < header.length) break;
-      this.log.push({ header, body: Buffer.from(buf.subarray(HEADER_LENGTH, header.length)) });
-      buf = buf.subarray(header.length);
+    try {
+      this.frames.push(d);
+    } catch {
+      // Bad framing from the server: record nothing more; the comparison reports what is missing.
+      this.socket.destroy();
+      return;
     }
-    this.pending = Buffer.from(buf);
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const w = this.waiters[i]!;
       if (this.log.length >= w.count) {

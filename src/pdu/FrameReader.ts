@@ -1,14 +1,16 @@
-import { HEADER_LENGTH, PduHeader, readHeader } from '../../src/pdu/header';
+import { HEADER_LENGTH, PduHeader, readHeader } from './header';
 
-/** Largest frame the bench accepts from a server (the client maximum of protocol.md §1.5). */
+/** Default largest frame accepted from a server (the client maximum of protocol.md §1.5). */
 export const MAX_FRAME = 4 * 1024 * 1024;
 
 export type FrameHandler = (header: PduHeader, body: Buffer) => void;
 
 /**
- * Cuts a TCP byte stream into PDUs across any read boundary (a read may hold several PDUs or a
- * fraction of one: fixtures README). Frames that are complete inside one chunk are handed over as
- * views without copying; only a partial tail is kept. Throws PduError on a bad length.
+ * The client side's frame splitter (the load client, `tt client`, test recorders; servers frame in
+ * src/net/Conn.ts): cuts a TCP byte stream into PDUs across any read boundary (a read may hold
+ * several PDUs or a fraction of one: fixtures README). Frames that are complete inside one chunk
+ * are handed over as views without copying (copy what you keep); only a partial tail is kept.
+ * Throws PduError on a bad length.
  */
 export class FrameReader {
   private tail: Buffer | undefined;
