@@ -9,6 +9,11 @@ export interface DbProxyPoolOptions extends Omit<LinkGroupOptions, 'endpoints' |
   instances: readonly Endpoint[];
   /** ConcurrentDBConnCnt: parallel links per instance. */
   linksPerInstance: number;
+  /**
+   * A link closed for good (not merely told to stop: a stopping db_proxy still answers what it
+   * has, servers.md §6.1): nothing sent on it will be answered.
+   */
+  onLinkClosed?: (conn: PeerConn) => void;
 }
 
 /**
@@ -20,6 +25,7 @@ export interface DbProxyPoolOptions extends Omit<LinkGroupOptions, 'endpoints' |
  */
 export class DbProxyPool extends LinkGroup {
   private readonly loginEnd: number;
+  private readonly onLinkClosed: ((conn: PeerConn) => void) | undefined;
 
   constructor(opts: DbProxyPoolOptions) {
     const c = Math.max(1, opts.linksPerInstance);
@@ -27,6 +33,12 @@ export class DbProxyPool extends LinkGroup {
     for (const inst of opts.instances) for (let k = 0; k < c; k++) endpoints.push(inst);
     super({ ...opts, kind: 'db_proxy', endpoints, timeWhileConnecting: false });
     this.loginEnd = Math.floor(opts.instances.length / 2) * c;
+    this.onLinkClosed = opts.onLinkClosed;
+  }
+
+  /** Called on close and on CID_OTHER_STOP_RECV_PACKET (PeerConn.stopUsing, still connected). */
+  protected override onClose(conn: PeerConn): void {
+    if (conn.closed) this.onLinkClosed?.(conn);
   }
 
   /** A usable link for a request of this kind, or undefined when no db_proxy link is open. */

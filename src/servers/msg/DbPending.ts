@@ -9,6 +9,10 @@
  * reply type has a failure field gets that failure reply with the request's seq; the others (lists,
  * message store: an IMMsgDataAck with msg_id 0 would read as "stored") are only counted in one log
  * line per tick. Bounded: at most MAX_PENDING live entries; beyond that the oldest expires early.
+ *
+ * Each entry also remembers the db_proxy link it went out on: when that link closes, its reply
+ * can never come (db_proxy answers on the link it was asked on), so its entries expire at once by
+ * the same rules instead of waiting out the timeout (expireLink).
  */
 
 /** Live entries at most (one db_proxy that stopped answering under load must not grow memory). */
@@ -26,6 +30,8 @@ export interface PendingRequest {
   at: number;
   fail: FailureReply | undefined;
   done: boolean;
+  /** The db_proxy link the request was sent on (identity only), if the caller said. */
+  link: object | undefined;
 }
 
 /** What happened to one expired request (the server sends the reply, this class only decides). */
@@ -55,6 +61,8 @@ function keyOf(handle: number, seq: number): number {
 export class DbPending {
   /** Same (handle, seq) may be in flight more than once (clients reuse seqs): a list per key, oldest first. */
   private readonly byKey = new Map<number, PendingRequest[]>();
+  /** Live entries by the link they went out on. */
+  private readonly byLink = new Map<object, Set<PendingRequest>>();
   private queue: PendingRequest[] = [];
   private head = 0;
   private liveCount = 0;
@@ -65,10 +73,15 @@ export class DbPending {
     return this.liveCount;
   }
 
-  track(handle: number, userId: number, seq: number, replyCid: number, fail: FailureReply | undefined, now: number): void {
+  track(handle: number, userId: number, seq: number, replyCid: number, fail: FailureReply | undefined, now: number, link?: object): void {
     if (this.liveCount >= this.cap) this.expireOldest();
     if (this.queue.length - this.head >= 2 * this.cap) this.compact();
-    const p: PendingRequest = { handle, userId, seq, replyCid, at: now, fail, done: false };
+    const p: PendingRequest = { handle, userId, seq, replyCid, at: now, fail, done: false, link };
+    if (link) {
+      const set = this.byLink.get(link);
+      if (set) set.add(p);
+      else this.byLink.set(link, new Set([p]));
+    }
     const k = keyOf(handle, seq);
     const list = this.byKey.get(k);
     if (list) list.push(p);
@@ -84,12 +97,42 @@ export class DbPending {
     if (!list) return false;
     const i = list.findIndex((p) => p.replyCid === replyCid);
     if (i < 0) return false;
-    const p = list[i]!;
-    list.splice(i, 1);
-    if (list.length === 0) this.byKey.delete(k);
+    this.remove(list[i]!);
+    return true;
+  }
+
+  /** Take this very entry out (a reused seq may have others with the same key). */
+  private remove(p: PendingRequest): void {
+    const k = keyOf(p.handle, p.seq);
+    const list = this.byKey.get(k);
+    const i = list ? list.indexOf(p) : -1;
+    if (i < 0) return;
+    list!.splice(i, 1);
+    if (list!.length === 0) this.byKey.delete(k);
     p.done = true;
     this.liveCount--;
-    return true;
+    if (p.link) {
+      const set = this.byLink.get(p.link);
+      set?.delete(p);
+      if (set?.size === 0) this.byLink.delete(p.link);
+    }
+  }
+
+  /**
+   * The link closed: every live entry sent on it expires now, oldest first (their FIFO slots are
+   * left behind as settled), through `expire` (default: the timeout's). Returns how many expired.
+   */
+  expireLink(link: object, expire: Expire = this.expire): number {
+    const set = this.byLink.get(link);
+    if (!set) return 0;
+    this.byLink.delete(link);
+    const live = [...set]; // insertion order: send order
+    for (const p of live) {
+      p.link = undefined; // already out of byLink
+      this.remove(p);
+      expire(p);
+    }
+    return live.length;
   }
 
   /** Expire every entry older than the timeout (called once per tick with the monotonic clock). */
@@ -125,7 +168,7 @@ export class DbPending {
   }
 
   private drop(p: PendingRequest): void {
-    this.settle(p.handle, p.seq, p.replyCid);
+    this.remove(p);
     this.expire(p);
   }
 }

@@ -1,4 +1,5 @@
 import { ConfFile, Endpoint } from '../../conf/ConfFile';
+import { DEFAULT_RELAY_LIMITS, RelayQueueLimits } from '../../links/RelayQueue';
 
 /** msgserver.conf (servers.md §2.3), checked in the original's order. */
 export interface MsgConfig {
@@ -27,6 +28,12 @@ export interface MsgConfig {
    * timeouts (MySQL 10 s, Redis 3 s) so a slow but working db_proxy still answers first.
    */
   dbRequestTimeoutMs: number;
+  /**
+   * Not in the original (servers.md §6.6 item 6 Rewrite): the queue of route relays kept while
+   * there is no master route link (RouteRelayQueueFrames, RouteRelayQueueBytes, RouteRelayMaxAgeMs)
+   * and how long a new master is up before the queue goes out (RouteRelayFlushDelayMs).
+   */
+  routeRelay: RelayQueueLimits & { flushDelayMs: number };
 }
 
 export function readMsgConfig(path: string): MsgConfig {
@@ -45,6 +52,17 @@ export function readMsgConfig(path: string): MsgConfig {
   if (maxClientConns < 0) throw conf.error('MaxClientConns', 'must be 0 (no limit) or a positive number of connections');
   const dbRequestTimeoutMs = conf.optInt('DbRequestTimeoutMs', 15_000);
   if (dbRequestTimeoutMs < 1) throw conf.error('DbRequestTimeoutMs', 'must be a positive number of milliseconds');
+  const routeRelay = {
+    maxFrames: conf.optInt('RouteRelayQueueFrames', DEFAULT_RELAY_LIMITS.maxFrames),
+    maxBytes: conf.optInt('RouteRelayQueueBytes', DEFAULT_RELAY_LIMITS.maxBytes),
+    maxAgeMs: conf.optInt('RouteRelayMaxAgeMs', DEFAULT_RELAY_LIMITS.maxAgeMs),
+    flushDelayMs: conf.optInt('RouteRelayFlushDelayMs', 2000),
+  };
+  // 0 frames/bytes/age would be "no queue": say so by configuration error rather than silently.
+  if (routeRelay.maxFrames < 1) throw conf.error('RouteRelayQueueFrames', 'must be a positive number of frames');
+  if (routeRelay.maxBytes < 1) throw conf.error('RouteRelayQueueBytes', 'must be a positive number of bytes');
+  if (routeRelay.maxAgeMs < 1) throw conf.error('RouteRelayMaxAgeMs', 'must be a positive number of milliseconds');
+  if (routeRelay.flushDelayMs < 0) throw conf.error('RouteRelayFlushDelayMs', 'must be 0 or a positive number of milliseconds');
   return {
     path,
     listenIps: conf.ipList('ListenIP'),
@@ -63,5 +81,6 @@ export function readMsgConfig(path: string): MsgConfig {
     msgRateLimit: conf.optInt('MsgRateLimit', 20),
     maxClientConns,
     dbRequestTimeoutMs,
+    routeRelay,
   };
 }

@@ -10,6 +10,7 @@ import { encodeBody } from '../../pdu/codec';
 import type { BodyType } from '../../pdu/BodyType';
 import { IM } from '../../pdu/gen/im';
 import type { DbProxyPool } from '../../links/DbProxyPool';
+import type { PeerConn } from '../../links/PeerConn';
 import type { RouteLink } from '../../links/RouteLink';
 import type { LoginLink } from '../../links/LoginLink';
 import type { PushLink } from '../../links/PushLink';
@@ -87,16 +88,47 @@ export class MsgServer {
    * its seq; commands without a failure field are only counted (logged once per tick in onTick).
    */
   private onDbTimeout(p: PendingRequest): void {
-    const conn = this.conns.get(p.handle);
-    // The requester left (its reply would have been dropped anyway): nobody is waiting, nothing to say.
-    if (!conn || !conn.open || conn.kicked || conn.userId !== p.userId) return;
+    const r = this.endRequest(p);
+    if (!r) return;
     this.expiredCids.add(p.replyCid);
-    if (p.fail) {
-      conn.send(p.replyCid, p.fail(p.userId), { seq: p.seq });
-      this.expiredAnswered++;
-    } else {
-      this.expiredDropped++;
-    }
+    if (r === 'answered') this.expiredAnswered++;
+    else this.expiredDropped++;
+  }
+
+  /**
+   * End one unanswered request: the failure reply of its command with its seq where that reply has
+   * a failure field ('answered'), nothing otherwise ('dropped'). Undefined: the requester left (its
+   * reply would have been dropped anyway), nobody is waiting, nothing to say.
+   */
+  private endRequest(p: PendingRequest): 'answered' | 'dropped' | undefined {
+    const conn = this.conns.get(p.handle);
+    if (!conn || !conn.open || conn.kicked || conn.userId !== p.userId) return undefined;
+    if (!p.fail) return 'dropped';
+    conn.send(p.replyCid, p.fail(p.userId), { seq: p.seq });
+    return 'answered';
+  }
+
+  /**
+   * Rewrite (servers.md §6.1 "requests in flight when a link breaks are lost", §6.6 item 4): a
+   * db_proxy link closed, so nothing pending on it will ever be answered. Its requests end now by
+   * the timeout's rules instead of at DbRequestTimeoutMs (a message store may or may not have
+   * happened: no ack either way), with one log line per link.
+   */
+  onDbLinkClosed(link: PeerConn): void {
+    let answered = 0;
+    let dropped = 0;
+    const cids = new Set<number>();
+    const n = this.dbPending.expireLink(link, (p) => {
+      const r = this.endRequest(p);
+      if (!r) return;
+      cids.add(p.replyCid);
+      if (r === 'answered') answered++;
+      else dropped++;
+    });
+    if (n === 0) return;
+    this.log.warn({
+      peer: link.peer, expired: n, answered, dropped, replyCids: [...cids].map((c) => `0x${c.toString(16).padStart(4, '0')}`),
+    }, 'db_proxy link closed with requests in flight; failure replies sent where the reply has a failure field, the rest dropped');
   }
 
   get db(): DbProxyPool { return this.links.db; }

@@ -61,9 +61,10 @@ export async function start(opts: { confPath: string; transport?: Transport; log
   // Then the links, in the original's order: file, db_proxy, login, route, push.
   const common = { transport, log };
   const file = new FileLink({ ...common, endpoints: conf.fileServers, handlers: fileHandlers(s) });
-  const db = new DbProxyPool({ ...common, instances: conf.dbServers, linksPerInstance: conf.dbLinksPerInstance, handlers: dbHandlers(s) });
+  const db = new DbProxyPool({ ...common, instances: conf.dbServers, linksPerInstance: conf.dbLinksPerInstance, handlers: dbHandlers(s),
+    onLinkClosed: (link) => s.onDbLinkClosed(link) });
   const login = new LoginLink({ ...common, endpoints: conf.loginServers, handlers: loginHandlers(s), greeting: () => s.msgServInfo() });
-  const route = new RouteLink({ ...common, endpoints: conf.routeServers, handlers: routeHandlers(s), greeting: () => s.onlineUserInfo() });
+  const route = new RouteLink({ ...common, endpoints: conf.routeServers, handlers: routeHandlers(s), greeting: () => s.onlineUserInfo(), relayQueue: conf.routeRelay });
   const push = new PushLink({ ...common, endpoints: conf.pushServers, handlers: pushHandlers(s) });
   s.links = { db, route, login, push, file };
   for (const g of [file, db, login, route, push]) {

@@ -55,6 +55,17 @@ export class DbRelay {
     for (const h of this.held.splice(0)) h.to.write(h.frame);
   }
 
+  /**
+   * Break the one msg_server link that carried the first held reply of `cid` (the stand-in for a
+   * db_proxy link that dies mid-request); its held replies are forgotten, the other links stay.
+   */
+  dropLinkOf(cid: number): void {
+    const h = this.held.find((x) => x.frame.readUInt16BE(10) === cid);
+    if (!h) throw new Error(`no held reply 0x${cid.toString(16)}`);
+    for (let i = this.held.length - 1; i >= 0; i--) if (this.held[i]!.to === h.to) this.held.splice(i, 1);
+    h.to.destroy();
+  }
+
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((r) => this.server.close(() => r()));

@@ -78,7 +78,8 @@ export function handleFileAddOffline(conn: MsgConn, pdu: Pdu): void {
   });
   const receiver = s.users.get(req.toUserId);
   if (receiver) for (const c of receiver.pcConns()) if (!c.kicked) c.sendRaw(notify);
-  s.route.sendMaster(notify);
+  // Queued without a master: the record is stored, the receiver elsewhere is never told otherwise.
+  s.route.relay(notify);
 }
 
 /**

@@ -54,9 +54,10 @@ export function forwardToDb<T extends object>(type: BodyType<T, T>, pool: DbPool
     const s = conn.server;
     stamp(conn, msg, userField, ctx);
     const frame = s.reframe(pdu.header, pdu.header.commandId, encodeBody(type, msg));
-    if (s.db.send(pool, frame)) {
+    const link = s.db.send(pool, frame);
+    if (link) {
       if (reply !== undefined) {
-        s.dbPending.track(conn.handle, conn.userId, pdu.header.seq, reply, timeoutReply && ((uid) => timeoutReply(uid, msg)), nowMs());
+        s.dbPending.track(conn.handle, conn.userId, pdu.header.seq, reply, timeoutReply && ((uid) => timeoutReply(uid, msg)), nowMs(), link);
       }
       return;
     }

@@ -41,14 +41,15 @@ export function handleMsgData(conn: MsgConn, pdu: Pdu): void {
   msg.createTime = nowSeconds();
   msg.msgId = 0;
   msg.attachData = handleContext(conn.handle);
-  if (!s.db.send('general', s.reframe(pdu.header, Cid.CID_MSG_DATA, encodeBody(IM.Message.IMMsgData, msg)))) {
+  const link = s.db.send('general', s.reframe(pdu.header, Cid.CID_MSG_DATA, encodeBody(IM.Message.IMMsgData, msg)));
+  if (!link) {
     s.stats.upDropped++;
     s.log.warn({ conn: conn.handle, user: conn.userId }, 'no db_proxy link; message not stored, no ack');
     return;
   }
   // Rewrite (servers.md §6.6): tracked for the db_proxy timeout, without a failure reply: an ack
   // means "stored" to clients, so an unanswered store is only logged (and a late store reply still acks).
-  s.dbPending.track(conn.handle, conn.userId, pdu.header.seq, Cid.CID_MSG_DATA, undefined, nowMs());
+  s.dbPending.track(conn.handle, conn.userId, pdu.header.seq, Cid.CID_MSG_DATA, undefined, nowMs(), link);
   s.stats.upMsgs++;
 }
 
@@ -74,7 +75,9 @@ export function handleReadAck(conn: MsgConn, pdu: Pdu): void {
     userId: conn.userId, sessionId: ack.sessionId, msgId: ack.msgId, sessionType: ack.sessionType,
   });
   s.sendToUser(conn.userId, notify, conn);
-  s.route.sendMaster(notify);
+  // Queued without a master: the read state is stored, and the reader's devices elsewhere would
+  // keep showing the message unread until they resync.
+  s.route.relay(notify);
 }
 
 /**
@@ -90,6 +93,7 @@ export function handleP2pCmd(conn: MsgConn, pdu: Pdu): void {
   const frame = s.frame(Cid.CID_SWITCH_P2P_CMD, IM.SwitchService.IMP2PCmdMsg, msg);
   s.sendToUser(conn.userId, frame, conn);
   if (msg.toUserId !== conn.userId) s.sendToUser(msg.toUserId, frame);
+  // Not queued: live signalling between two clients (typing, shake), stored nowhere and meaningless late.
   s.route.sendMaster(frame);
 }
 

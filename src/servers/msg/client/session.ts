@@ -91,6 +91,7 @@ export function handleKickPcClient(conn: MsgConn, pdu: Pdu): void {
   const user = s.users.get(conn.userId);
   const kicked = user ? user.conns.filter((c) => isPc(c.clientType) && !c.kicked) : [];
   for (const c of kicked) s.kick(c, KICK_REASON_MOBILE_KICK);
+  // Not queued: replayed later it could kick a PC that logged in after the request (the user can retry).
   s.route.sendMaster(s.frame(Cid.CID_OTHER_SERVER_KICK_USER, IM.Server.IMServerKickUser, {
     userId: conn.userId, clientType: IM.BaseDefine.ClientType.CLIENT_TYPE_MAC, reason: KICK_REASON_MOBILE_KICK,
   }));

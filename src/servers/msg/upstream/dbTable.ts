@@ -21,7 +21,8 @@ function afterRemoveSession(s: MsgServer, conn: MsgConn, rsp: IM.Buddy.IMRemoveS
     userId: conn.userId, sessionType: rsp.sessionType, sessionId: rsp.sessionId,
   });
   s.sendToUser(conn.userId, notify, conn);
-  s.route.sendMaster(notify);
+  // Queued without a master: the removal is stored and the user's terminals elsewhere are never told again.
+  s.route.relay(notify);
 }
 
 /**
@@ -34,6 +35,9 @@ function afterSignInfo(s: MsgServer, conn: MsgConn, rsp: IM.Buddy.IMChangeSignIn
   const notify = s.frame(Cid.CID_BUDDY_LIST_SIGN_INFO_CHANGED_NOTIFY, IM.Buddy.IMSignInfoChangedNotify, {
     changedUserId: conn.userId, signInfo: rsp.signInfo ?? '',
   });
+  // Not queued (servers.md §6.6 Rewrite): route_server echoes it to us too, so a queued copy would
+  // keep the users here waiting for the outage to end; the new text is stored and reaches clients
+  // elsewhere with their next user-info refresh.
   if (!s.route.sendMaster(notify)) s.sendToEveryone(notify, false);
 }
 
@@ -47,7 +51,8 @@ function afterChangeMember(s: MsgServer, conn: MsgConn, rsp: IM.Group.IMGroupCha
     userId: conn.userId, changeType: rsp.changeType, groupId: rsp.groupId,
     curUserIdList: rsp.curUserIdList, chgUserIdList: rsp.chgUserIdList,
   });
-  s.route.sendMaster(notify);
+  // Queued without a master: stored membership change, never re-announced; kept in order with the group's messages.
+  s.route.relay(notify);
   for (const id of new Set([...rsp.chgUserIdList, ...rsp.curUserIdList])) s.sendToUser(id, notify, conn);
 }
 

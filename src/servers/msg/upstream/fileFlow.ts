@@ -29,7 +29,9 @@ export function onFileTransferRsp(s: MsgServer, link: PeerConn, pdu: Pdu): void 
   });
   const receiver = s.users.get(rsp.toUserId);
   if (receiver) for (const c of receiver.pcConns()) if (!c.kicked) c.sendRaw(notify);
-  s.route.sendMaster(notify);
+  // Queued without a master: the offer stays valid on file_server (120 s client timeout) longer
+  // than a relay may wait (RouteRelayMaxAgeMs), and the receiver elsewhere is never told otherwise.
+  s.route.relay(notify);
 }
 
 /** CID_OTHER_FILE_SERVER_IP_RSP: the client addresses of that file_server, kept on the link. */

@@ -35,7 +35,9 @@ export function onStoreReply(s: MsgServer, link: PeerConn, pdu: Pdu): void {
   from?.send(Cid.CID_MSG_DATA_ACK, encodeBody(IM.Message.IMMsgDataAck, {
     userId: msg.fromUserId, sessionId: msg.toSessionId, msgId: msg.msgId, sessionType: group ? GROUP : SINGLE,
   }), { seq: pdu.header.seq });
-  s.route.sendMaster(s.reframe(pdu.header, Cid.CID_MSG_DATA, pdu.body));
+  // Queued while there is no master (servers.md §6.6 item 6 Rewrite): the sender was just told
+  // "stored", and the receivers on other msg_servers would otherwise hear of it only at their next sync.
+  s.route.relay(s.reframe(pdu.header, Cid.CID_MSG_DATA, pdu.body));
   delete (msg as { attachData?: unknown }).attachData;
   const body = encodeBody(IM.Message.IMMsgData, msg);
   if (group) {

@@ -40,6 +40,8 @@ export function onValidateRsp(s: MsgServer, _link: PeerConn, pdu: Pdu): void {
   const kicked = existing ? existing.kickTargets(conn.clientType) : [];
   for (const k of kicked) s.kick(k, KICK_REASON_DUPLICATE_USER);
   // Sent on every login, even the first (fixture `login`): other msg_servers kick their terminal.
+  // Not queued: a kick means "terminals older than this login"; replayed after an outage it could
+  // close a terminal that logged in after it (and without a route link logins are refused anyway).
   s.route.sendMaster(s.frame(Cid.CID_OTHER_SERVER_KICK_USER, IM.Server.IMServerKickUser, {
     userId, clientType: conn.clientType, reason: KICK_REASON_DUPLICATE_USER,
   }));
