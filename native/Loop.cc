@@ -825,6 +825,19 @@ double Loop::WriteMany(double* ids, size_t n, const char* data, size_t len) {
   return written;
 }
 
+double Loop::WriteBatch(double* recs, size_t n, const char* data, size_t len) {
+  double slow = 0;
+  for (size_t i = 0; i < n; i++, recs += 3) {
+    // Hazard: offsets come from JS; a triple outside the arena is skipped, never read past it.
+    if (!(recs[1] >= 0) || !(recs[2] >= 0) || recs[1] + recs[2] > static_cast<double>(len)) continue;
+    if (Write(recs[0], data + static_cast<size_t>(recs[1]), static_cast<size_t>(recs[2])) == -1) {
+      recs[1] = -1;
+      slow += 1;
+    }
+  }
+  return slow;
+}
+
 void Loop::Close(double id) {
   Sock* s = Lookup(id);
   if (s == nullptr) return;

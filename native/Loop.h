@@ -65,6 +65,10 @@ class Loop {
   // The same bytes to many connections in one call (broadcasts): returns how many were queued;
   // an id closed as a slow consumer is overwritten with -1 in ids, unknown/closed ids are skipped.
   double WriteMany(double* ids, size_t n, const char* data, size_t len);
+  // JS's write arena in one call: n [id, offset, length] triples into data, each as Write(). A
+  // triple outside data is skipped; one whose connection was closed as a slow consumer gets its
+  // offset overwritten with -1. Returns how many were closed as slow consumers.
+  double WriteBatch(double* recs, size_t n, const char* data, size_t len);
   void Close(double id);
   void Pause(double id, bool pause);
   double Queued(double id);

@@ -216,21 +216,7 @@ Napi::Value WriteBatch(const Napi::CallbackInfo& info) {
   if (!loop || !ArgNumsAndBytes(info, "tt_net.writeBatch(recs: Float64Array, count: number, data: Uint8Array)", &a)) {
     return env.Undefined();
   }
-  size_t n = std::min(a.count, a.numLen / 3);
-  size_t len = a.len;
-  double* r = a.nums;
-  const char* bytes = a.bytes;
-  double slow = 0;
-  for (size_t i = 0; i < n; i++, r += 3) {
-    // Hazard: offsets come from JS; a triple outside the arena is skipped, never read past it.
-    if (!(r[1] >= 0) || !(r[2] >= 0) || r[1] + r[2] > static_cast<double>(len)) continue;
-    int w = loop->Write(r[0], bytes + static_cast<size_t>(r[1]), static_cast<size_t>(r[2]));
-    if (w == -1) {
-      r[1] = -1;
-      slow += 1;
-    }
-  }
-  return Napi::Number::New(env, slow);
+  return Napi::Number::New(env, loop->WriteBatch(a.nums, std::min(a.count, a.numLen / 3), a.bytes, a.len));
   TT_GUARD_END(env)
 }
 

@@ -129,4 +129,12 @@ function bootstrap({ test }) {
   return test ? JSON.parse(fs.readFileSync(envFile, 'utf8')) : {};
 }
 
-module.exports = { bootstrap, ensureBuildTools, run, say, printTimings, timings, root };
+/**
+ * The MariaDB named lock one `npm test` run holds for its whole run (scripts/test.js), named after
+ * the test database and Redis dbs it resets; `npm start` checks it before stopping the databases.
+ */
+function testLockName(env) {
+  return `tt_test_run:${env.TT_TEST_MYSQL_DATABASE}:${env.TT_TEST_REDIS_PORT}:${env.TT_TEST_REDIS_DB_BASE}`;
+}
+
+module.exports = { bootstrap, ensureBuildTools, run, say, printTimings, testLockName, timings, root };

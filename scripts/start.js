@@ -9,7 +9,7 @@
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { bootstrap, printTimings, say, root } = require('./bootstrap');
+const { bootstrap, printTimings, say, testLockName, root } = require('./bootstrap');
 
 const PRIVATE_DBS = [
   { name: 'MariaDB', pidFile: path.join(root, 'var', 'mysql', 'mariadbd.pid') },
@@ -55,19 +55,22 @@ child.on('exit', (code, signal) => {
 
 /** True while some `npm test` holds its run lock (scripts/test.js) on the shared MariaDB. */
 async function testRunActive() {
-  let env = {};
-  try { env = JSON.parse(fs.readFileSync(path.join(root, 'var', 'test-env.json'), 'utf8')); } catch { /* defaults */ }
+  // The test env a previous `npm test` wrote; without one, provisioning's defaults.
+  const env = {
+    TT_TEST_MYSQL_HOST: '127.0.0.1', TT_TEST_MYSQL_PORT: '13306', TT_TEST_MYSQL_USER: 'teamtalk', TT_TEST_MYSQL_PASSWORD: '12345',
+    TT_TEST_MYSQL_DATABASE: 'teamtalk_test', TT_TEST_REDIS_PORT: '16379', TT_TEST_REDIS_DB_BASE: '8',
+  };
+  try { Object.assign(env, JSON.parse(fs.readFileSync(path.join(root, 'var', 'test-env.json'), 'utf8'))); } catch { /* defaults */ }
   const mysql = require('mysql2/promise');
   const conn = await mysql.createConnection({
-    host: env.TT_TEST_MYSQL_HOST ?? '127.0.0.1',
-    port: Number(env.TT_TEST_MYSQL_PORT ?? 13306),
-    user: env.TT_TEST_MYSQL_USER ?? 'teamtalk',
-    password: env.TT_TEST_MYSQL_PASSWORD ?? '12345',
+    host: env.TT_TEST_MYSQL_HOST,
+    port: Number(env.TT_TEST_MYSQL_PORT),
+    user: env.TT_TEST_MYSQL_USER,
+    password: env.TT_TEST_MYSQL_PASSWORD,
     connectTimeout: 3000,
   });
   try {
-    const name = `tt_test_run:${env.TT_TEST_MYSQL_DATABASE ?? 'teamtalk_test'}:${env.TT_TEST_REDIS_PORT ?? 16379}:${env.TT_TEST_REDIS_DB_BASE ?? 8}`;
-    const [[row]] = await conn.query('SELECT IS_USED_LOCK(?) AS holder', [name]);
+    const [[row]] = await conn.query('SELECT IS_USED_LOCK(?) AS holder', [testLockName(env)]);
     return row.holder !== null;
   } finally {
     await conn.end();

@@ -3,7 +3,7 @@
 // under dist/test/, one file at a time (they share the test database). Exit code = test result.
 // Extra arguments narrow the run: `npm test -- dist/test/conf/`.
 'use strict';
-const { bootstrap, run, say, printTimings, root } = require('./bootstrap');
+const { bootstrap, run, say, printTimings, testLockName, root } = require('./bootstrap');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -43,7 +43,7 @@ async function withTestDbLock(fn) {
     user: env.TT_TEST_MYSQL_USER,
     password: env.TT_TEST_MYSQL_PASSWORD,
   });
-  const name = `tt_test_run:${env.TT_TEST_MYSQL_DATABASE}:${env.TT_TEST_REDIS_PORT}:${env.TT_TEST_REDIS_DB_BASE}`;
+  const name = testLockName(env);
   try {
     const [[first]] = await conn.query('SELECT GET_LOCK(?, 0) AS ok', [name]);
     if (first.ok !== 1) {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfError } from '../conf/ConfError';
-import { flushLogSync, log } from '../util/log';
+import { log } from '../util/log';
 import { ServerInfo, serverModulePath } from './serverCatalog';
 import { isServerModule, RunningServer } from './serverModule';
 
@@ -15,9 +15,8 @@ function isConfError(e: unknown): e is ConfError {
   return e instanceof ConfError || (e instanceof Error && e.name === 'ConfError');
 }
 
-/** Flushes pino's stdout before exiting, so the last log line (often the reason) is not lost. */
+/** process.exit runs log.ts's 'exit' hook, which flushes the buffered log lines (often the reason). */
 function exit(code: number): never {
-  flushLogSync();
   process.exit(code);
 }
 

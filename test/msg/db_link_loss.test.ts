@@ -7,13 +7,13 @@
 // timeout (the 15 s default) is far longer than anything here waits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { resetDatabase, flushRedis } from '../helpers';
 import { captureLog, until } from '../net/support/transports';
 import { Cid } from '../../src/pdu/commands';
 import { IM } from '../../src/pdu/gen/im';
 import { DbPending, PendingRequest } from '../../src/servers/msg/DbPending';
 import { TestSystem, RunningMsg } from '../e2e/TestSystem';
 import { DbRelay } from './support/DbRelay';
+import { startBehindRelay } from './support/behindRelay';
 import { BOB, noImmediateReply } from './support/commands';
 
 const LINK_LOG = 'db_proxy link closed with requests in flight; failure replies sent where the reply has a failure field, the rest dropped';
@@ -25,13 +25,7 @@ let relay: DbRelay;
 let m: RunningMsg;
 
 before(async () => {
-  await resetDatabase();
-  await flushRedis();
-  sys = await TestSystem.start({ msgServers: 0, msgLog: cap.log });
-  relay = await new DbRelay(sys.dbPort).listen();
-  // Two db_proxy entries, one link each: slot 0 is the login pool, slot 1 the general pool (§1.10).
-  m = await sys.addMsgServer({ DBServerPort1: relay.port, DBServerPort2: relay.port });
-  await sys.waitReady(m);
+  ({ sys, relay, m } = await startBehindRelay(cap.log));
 });
 
 after(async () => {

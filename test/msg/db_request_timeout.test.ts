@@ -6,7 +6,7 @@
 // tick is driven with a synthetic clock, so nothing waits for the 15 s default.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { resetDatabase, flushRedis, writeTestConf } from '../helpers';
+import { writeTestConf } from '../helpers';
 import { captureLog, until } from '../net/support/transports';
 import { Cid } from '../../src/pdu/commands';
 import { IM } from '../../src/pdu/gen/im';
@@ -15,6 +15,7 @@ import { readMsgConfig } from '../../src/servers/msg/MsgConfig';
 import { DbPending, PendingRequest } from '../../src/servers/msg/DbPending';
 import { TestSystem, RunningMsg, sleep } from '../e2e/TestSystem';
 import { DbRelay } from './support/DbRelay';
+import { startBehindRelay } from './support/behindRelay';
 import { ALICE, ANDROID, BOB, CAROL, noImmediateReply } from './support/commands';
 
 const TIMEOUT_LOG = 'db_proxy did not answer in time; failure replies sent where the reply has a failure field, the rest dropped';
@@ -26,12 +27,7 @@ let relay: DbRelay;
 let m: RunningMsg;
 
 before(async () => {
-  await resetDatabase();
-  await flushRedis();
-  sys = await TestSystem.start({ msgServers: 0, msgLog: cap.log });
-  relay = await new DbRelay(sys.dbPort).listen();
-  m = await sys.addMsgServer({ DBServerPort1: relay.port, DBServerPort2: relay.port });
-  await sys.waitReady(m);
+  ({ sys, relay, m } = await startBehindRelay(cap.log));
 });
 
 after(async () => {

@@ -3,6 +3,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Logger } from '../../util/log';
 import { isValidTaskId } from './TaskId';
+import { freeDiskBytes } from '../../util/freeDiskBytes';
 
 /** edge.md §1.9: offline files move in fixed 32 768-byte segments. */
 export const SEGMENT_SIZE = 32768;
@@ -245,8 +246,7 @@ export class OfflineStore {
 
   /** Free bytes for unprivileged writers on the store's file system (for the `MinFreeDiskMB` floor). */
   async freeBytes(): Promise<number> {
-    const s = await fsp.statfs(this.root);
-    return s.bavail * s.bsize;
+    return freeDiskBytes(this.root);
   }
 
   async remove(taskId: string): Promise<void> {

@@ -2,6 +2,7 @@ import { promises as fsp, constants as fsc } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { UploadName } from './UploadName';
+import { freeDiskBytes } from '../../util/freeDiskBytes';
 
 /** Path group of every stored file; a constant in the original (edge.md §2.6). */
 export const GROUP = 'g0';
@@ -129,8 +130,7 @@ export class FileStore {
 
   /** Free bytes on the store's file system (for the disk floor). */
   async freeBytes(): Promise<number> {
-    const s = await fsp.statfs(this.baseDir);
-    return s.bavail * s.bsize;
+    return freeDiskBytes(this.baseDir);
   }
 
   private fileName(name: UploadName): string {
