@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef IP_BIND_ADDRESS_NO_PORT
@@ -44,6 +45,18 @@ inline uint64_t EpollKey(const Sock* s) {
   return static_cast<uint64_t>(s->slot) | (static_cast<uint64_t>(s->gen) << 32);
 }
 
+// recv/send without glibc's wrappers. In a multi-threaded process (Node always is) glibc's
+// recv() and send() are cancellation points that switch asynchronous cancellation on and off
+// around every call: ~2 % of the server's CPU in bench/echo, for a feature nothing here uses (no
+// thread is ever pthread_cancel'ed). syscall() is not a cancellation point; errno is set as usual.
+inline ssize_t RawRecv(int fd, void* buf, size_t len) {
+  return static_cast<ssize_t>(syscall(SYS_recvfrom, fd, buf, len, 0, nullptr, nullptr));
+}
+
+inline ssize_t RawSend(int fd, const void* buf, size_t len, int flags) {
+  return static_cast<ssize_t>(syscall(SYS_sendto, fd, buf, len, flags, nullptr, 0));
+}
+
 int SoError(int fd) {
   int err = 0;
   socklen_t len = sizeof err;
@@ -56,6 +69,7 @@ int SoError(int fd) {
 Loop::Loop(napi_env env, const LoopOptions& opts) : env_(env) {
   readCap_ = std::max<size_t>(opts.readBufferBytes, 2 * kMaxRead);
   recCap_ = std::max<uint32_t>(opts.maxRecords, 64);
+  socketsPerCall_ = std::clamp<int>(static_cast<int>(opts.socketsPerCall), 1, kMaxEvents);
 }
 
 Loop* Loop::Create(napi_env env, napi_value onBatch, const LoopOptions& opts, int* err) {
@@ -266,9 +280,18 @@ void Loop::RunBatch(bool pollEpoll) {
   if (pollEpoll) {
     int n = epoll_wait(epfd_, events_buf_, kMaxEvents, 0);
     if (n > 0) {
-      batches_ += 1;
       events_ += n;
-      for (int i = 0; i < n && !dead_; i++) HandleEvent(events_buf_[i]);
+      for (int i = 0; i < n && !dead_; i++) {
+        // JS gets the sockets of one epoll_wait in slices of socketsPerCall_, each answered
+        // (Dispatch, then FlushDirty's sends) before the next slice is read. Reading all ready
+        // sockets before the first reply leaves keeps every peer waiting for the whole batch:
+        // at 1,000 busy connections their CPUs go idle, and the kernel's deferred frees of the
+        // skbs we read (skb_attempt_defer_free) then wake them with an IPI every 32 reads, which
+        // in a VM costs a hypervisor exit each (bench/echo: 24 IPIs per 1,000 echoes against 2
+        // for the C server; 7 in slices of 64-128). See bench/README.md.
+        if (i > 0 && i % socketsPerCall_ == 0) DispatchMidBatch();
+        HandleEvent(events_buf_[i]);
+      }
     }
   }
   // JS may answer with writes (flushed right after it returns) and closes; flushing may in turn
@@ -398,7 +421,7 @@ void Loop::DoRead(Sock* s) {
       if (s->state != SockState::kConnected || s->paused) return;
     }
     size_t room = std::min(readCap_ - readUsed_, kMaxRead);
-    ssize_t r = recv(s->fd, readBuf_ + readUsed_, room, 0);
+    ssize_t r = RawRecv(s->fd, readBuf_ + readUsed_, room);
     if (r > 0) {
       bytesIn_ += static_cast<double>(r);
       uint32_t* last = recCount_ ? records_ + (recCount_ - 1) * kRecordWords : nullptr;
@@ -475,7 +498,7 @@ void Loop::FinishLinger(Sock* s) {
 
 bool Loop::TrySend(Sock* s) {
   while (!s->out.Empty()) {
-    ssize_t n = send(s->fd, s->out.Data(), s->out.Size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n = RawSend(s->fd, s->out.Data(), s->out.Size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
       sends_ += 1;
       bytesOut_ += static_cast<double>(n);
@@ -535,6 +558,7 @@ void Loop::Dispatch() {
   napi_get_reference_value(env_, onBatch_, &cb);
   napi_get_global(env_, &global);
   napi_create_uint32(env_, recCount_, &argv[0]);
+  batches_ += 1;
   inJs_ = true;
   // napi_make_callback: runs nextTick and microtasks after the callback, like any libuv callback
   // of Node itself, so promise continuations of this batch write before the flush below.

@@ -55,7 +55,7 @@ Napi::Value Throw(Napi::Env env, const char* what) {
     return Throw(env, "tt_net: internal error"); \
   }
 
-// init(onBatch, { readBufferBytes?, maxRecords? }) -> { readBuffer, records }
+// init(onBatch, { readBufferBytes?, maxRecords?, socketsPerCall? }) -> { readBuffer, records }
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TT_GUARD_BEGIN
@@ -73,6 +73,8 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     if (v.IsNumber()) opts.readBufferBytes = static_cast<size_t>(v.As<Napi::Number>().DoubleValue());
     v = o.Get("maxRecords");
     if (v.IsNumber()) opts.maxRecords = v.As<Napi::Number>().Uint32Value();
+    v = o.Get("socketsPerCall");
+    if (v.IsNumber()) opts.socketsPerCall = v.As<Napi::Number>().Uint32Value();
   }
   int err = 0;
   inst->loop = Loop::Create(env, info[0], opts, &err);

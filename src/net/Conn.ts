@@ -1,11 +1,11 @@
 import type { CloseReason, ConnSink, Transport } from './Transport';
 import type { Pdu, EncodeOptions } from '../pdu/Pdu';
-import { encodeFrame } from '../pdu/Pdu';
 import { HEADER_LENGTH, peekLength, readHeader } from '../pdu/header';
 import { PduError } from '../pdu/PduError';
 import type { HandlerTable } from './HandlerTable';
 import type { Logger } from '../util/log';
 import { nowMs } from '../util/clock';
+import { copyOut } from '../util/bytes';
 import { netCounters } from './netCounters';
 
 /** protocol.md §1.5 Rewrite: the maxima we enforce. */
@@ -78,7 +78,7 @@ export abstract class Conn implements ConnSink {
   // ---- ConnSink ----
 
   onData(buf: Buffer, offset: number, length: number): void {
-    this.lastRecv = nowMs();
+    this.lastRecv = this.transport.now();
     this.bytesIn += length;
     let pos = offset;
     const end = offset + length;
@@ -136,8 +136,7 @@ export abstract class Conn implements ConnSink {
     let body: Buffer;
     if (shared) {
       // Copy the body out: the read buffer belongs to the transport and is reused after this call.
-      body = Buffer.allocUnsafe(len - HEADER_LENGTH);
-      data.copy(body, 0, pos + HEADER_LENGTH, pos + len);
+      body = copyOut(data, pos + HEADER_LENGTH, pos + len);
     } else {
       body = data.subarray(pos + HEADER_LENGTH, pos + len); // our own frame buffer
     }
@@ -204,13 +203,16 @@ export abstract class Conn implements ConnSink {
 
   /** Send a frame built from an encoded body. */
   send(commandId: number, body: Uint8Array, opts?: EncodeOptions): boolean {
-    return this.sendRaw(encodeFrame(commandId, body, opts));
+    if (this.closed) return false;
+    this.lastSend = this.transport.now();
+    netCounters.pduWrites += 1;
+    return this.transport.writeFrame(this.id, commandId, body, opts);
   }
 
   /** Send bytes that already are one or more whole frames. */
   sendRaw(frame: Uint8Array): boolean {
     if (this.closed) return false;
-    this.lastSend = nowMs();
+    this.lastSend = this.transport.now();
     netCounters.pduWrites += 1;
     return this.transport.write(this.id, frame);
   }

@@ -7,7 +7,12 @@ import {
   NativeAddon, NativeStats, REC_ACCEPT, REC_CLOSE, REC_CONNECT, REC_DATA, REC_DRAIN, REC_LOG, REC_WORDS, SLOT_SPACE,
   loadAddon,
 } from './nativeAddon';
+import type { EncodeOptions } from '../pdu/Pdu';
+import { encodeFrame, encodeFrameInto } from '../pdu/Pdu';
+import { HEADER_LENGTH } from '../pdu/header';
 import { childLog } from '../util/log';
+import { nowMs } from '../util/clock';
+import { copyInto } from '../util/bytes';
 import { errnoName } from './errno';
 import { netCounters } from './netCounters';
 
@@ -45,10 +50,13 @@ class NativeLoop {
   private readonly sinks: (ConnSink | undefined)[] = [];
   private readonly gens: number[] = [];
   private readonly listeners = new Map<number, ListenEntry>();
+  /** When the current batch started (see now()); valid while inBatch. */
+  private batchStart = 0;
+  private inBatch = false;
 
   constructor() {
     this.addon = loadAddon();
-    const shared = this.addon.init((n) => this.onBatch(n), {});
+    const shared = this.addon.init((n) => this.onBatch(n), loopOptionsFromEnv());
     this.buf = shared.readBuffer;
     this.rec = shared.records;
     if (shared.recordWords !== REC_WORDS || 2 ** shared.slotBits !== SLOT_SPACE) {
@@ -58,6 +66,25 @@ class NativeLoop {
 
   /** The one JS call per readiness batch. Bytes in `buf` are valid only until it returns. */
   private onBatch(n: number): void {
+    this.batchStart = nowMs();
+    this.inBatch = true;
+    try {
+      this.dispatchRecords(n);
+    } finally {
+      this.inBatch = false;
+    }
+  }
+
+  /**
+   * Monotonic ms for stamping reads and sends. A batch of a thousand connections takes a few
+   * milliseconds, well inside every heartbeat and timeout decision, so it reads the clock once
+   * (two clock reads per echo were ~1.5 % of bench/echo's CPU).
+   */
+  now(): number {
+    return this.inBatch ? this.batchStart : nowMs();
+  }
+
+  private dispatchRecords(n: number): void {
     const rec = this.rec;
     const sinks = this.sinks;
     const gens = this.gens;
@@ -186,24 +213,42 @@ class NativeLoop {
   queueWrite(id: number, data: Uint8Array): boolean {
     if (this.sinkOf(id) === undefined) return false;
     const len = data.length;
-    if (len > WRITE_INLINE_MAX) {
-      this.flushWrites();
-      const r = this.addon.write(id, data);
-      if (r === -1) this.slowConsumerClosed(id);
-      return r === 1;
-    }
+    if (len > WRITE_INLINE_MAX) return this.writeDirect(id, data);
+    copyInto(this.wbuf, this.reserve(id, len), data);
+    return true;
+  }
+
+  /** queueWrite of a frame, encoded straight into the arena (no frame buffer per reply). */
+  queueFrame(id: number, commandId: number, body: Uint8Array, opts: EncodeOptions | undefined): boolean {
+    if (this.sinkOf(id) === undefined) return false;
+    const len = HEADER_LENGTH + body.length;
+    if (len > WRITE_INLINE_MAX) return this.writeDirect(id, encodeFrame(commandId, body, opts));
+    encodeFrameInto(this.wbuf, this.reserve(id, len), commandId, body, opts);
+    return true;
+  }
+
+  /** Room for `len` bytes to `id` in the arena, in order with everything queued before. */
+  private reserve(id: number, len: number): number {
     if (this.wused + len > WRITE_ARENA_BYTES || this.wcount === WRITE_ARENA_RECORDS) this.flushWrites();
-    this.wbuf.set(data, this.wused);
+    const at = this.wused;
     const p = 3 * this.wcount++;
     this.wrec[p] = id;
-    this.wrec[p + 1] = this.wused;
+    this.wrec[p + 1] = at;
     this.wrec[p + 2] = len;
     this.wused += len;
     if (!this.flushQueued) {
       this.flushQueued = true;
       queueMicrotask(this.flushTask);
     }
-    return true;
+    return at;
+  }
+
+  /** A large write goes to the addon at once, after what the arena holds. */
+  private writeDirect(id: number, data: Uint8Array): boolean {
+    this.flushWrites();
+    const r = this.addon.write(id, data);
+    if (r === -1) this.slowConsumerClosed(id);
+    return r === 1;
   }
 
   /** Hand every queued write to the addon now. */
@@ -231,6 +276,15 @@ class NativeLoop {
 
   addListener(id: number, entry: ListenEntry): void { this.listeners.set(id % SLOT_SPACE, entry); }
   removeListener(id: number): void { this.listeners.delete(id % SLOT_SPACE); }
+}
+
+/**
+ * TT_NET_SOCKETS_PER_CALL: ready sockets per JS call (native/Loop.cc RunBatch; default 128). A
+ * tuning knob for benchmarks (bench/README.md compares 1024, 128 and 64), not a setting servers need.
+ */
+function loopOptionsFromEnv(): { socketsPerCall?: number } {
+  const v = Number(process.env.TT_NET_SOCKETS_PER_CALL);
+  return Number.isInteger(v) && v > 0 ? { socketsPerCall: v } : {};
 }
 
 let shared: NativeLoop | undefined;
@@ -302,6 +356,12 @@ export class NativeTransport implements Transport {
   write(id: number, data: Uint8Array): boolean {
     return this.loop.queueWrite(id, data);
   }
+
+  writeFrame(id: number, commandId: number, body: Uint8Array, opts?: EncodeOptions): boolean {
+    return this.loop.queueFrame(id, commandId, body, opts);
+  }
+
+  now(): number { return this.loop.now(); }
 
   writeMany(ids: ArrayLike<number>, data: Uint8Array, count = ids.length): number {
     const n = Math.min(count, ids.length);

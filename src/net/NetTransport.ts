@@ -1,6 +1,9 @@
 import * as net from 'node:net';
 import { AcceptInfo, ConnectOptions, ConnSink, DEFAULT_MAX_QUEUE_BYTES, Listener, Transport, TransportOptions } from './Transport';
+import type { EncodeOptions } from '../pdu/Pdu';
+import { encodeFrame } from '../pdu/Pdu';
 import { childLog } from '../util/log';
+import { nowMs } from '../util/clock';
 import { netCounters } from './netCounters';
 
 const log = childLog({ mod: 'NetTransport' });
@@ -104,6 +107,10 @@ export class NetTransport implements Transport {
     return true;
   }
 
+  writeFrame(id: number, commandId: number, body: Uint8Array, opts?: EncodeOptions): boolean {
+    return this.write(id, encodeFrame(commandId, body, opts));
+  }
+
   /** No native boundary to save here: the contract of writeMany as a loop over write(). */
   writeMany(ids: ArrayLike<number>, data: Uint8Array, count = ids.length): number {
     let n = 0;
@@ -131,6 +138,7 @@ export class NetTransport implements Transport {
   pause(id: number): void { this.conns.get(id)?.socket.pause(); }
   resume(id: number): void { this.conns.get(id)?.socket.resume(); }
   queued(id: number): number { return this.conns.get(id)?.socket.writableLength ?? 0; }
+  now(): number { return nowMs(); }
 }
 
 function guarded(id: number, fn: () => void): void {

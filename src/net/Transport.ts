@@ -7,6 +7,8 @@
  * the kernel reuses file descriptors at once.
  */
 
+import type { EncodeOptions } from '../pdu/Pdu';
+
 export type CloseReason =
   | 'peer'          // orderly close (EOF) from the other side
   | 'error'         // socket error; errno says which
@@ -45,6 +47,8 @@ export interface Transport {
   connect(host: string, port: number, sink: ConnSink, opts?: ConnectOptions): number;
   /** Queue bytes; coalesced and flushed at the end of the current batch. False if the id is gone. */
   write(id: number, data: Uint8Array): boolean;
+  /** write() of the frame encodeFrame(commandId, body, opts) would build, without building it. */
+  writeFrame(id: number, commandId: number, body: Uint8Array, opts?: EncodeOptions): boolean;
   /**
    * The same bytes to the first `count` (default all) of `ids`, as write() to each: unknown or
    * closed ids are skipped, a connection over the output cap is closed as a slow consumer (its
@@ -58,6 +62,11 @@ export interface Transport {
   resume(id: number): void;
   /** Bytes queued but not yet taken by the kernel. */
   queued(id: number): number;
+  /**
+   * Monotonic milliseconds for stamping reads and sends (Conn.lastRecv/lastSend). Inside a native
+   * readiness batch this is the time the batch started, read once, not once per connection.
+   */
+  now(): number;
 }
 
 export interface ConnectOptions {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
  * (native/Records.h: change both together). Only NativeTransport uses this.
  */
 export interface NativeAddon {
-  init(onBatch: (count: number) => void, opts: { readBufferBytes?: number; maxRecords?: number }): {
+  init(onBatch: (count: number) => void, opts: { readBufferBytes?: number; maxRecords?: number; socketsPerCall?: number }): {
     readBuffer: Buffer;
     records: Uint32Array;
     recordWords: number;

@@ -1,4 +1,5 @@
 import { HEADER_LENGTH, PduHeader, DEFAULT_VERSION, writeHeader } from './header';
+import { copyInto } from '../util/bytes';
 
 /**
  * One frame: header plus the protobuf body bytes. `body` is owned by the Pdu (Conn copies it
@@ -19,15 +20,23 @@ export interface EncodeOptions {
 /** Build a whole frame; service id is always command id >> 8 (protocol.md §1.2). */
 export function encodeFrame(commandId: number, body: Uint8Array, opts: EncodeOptions = {}): Buffer {
   const out = Buffer.allocUnsafe(HEADER_LENGTH + body.length);
-  writeHeader(out, 0, {
+  encodeFrameInto(out, 0, commandId, body, opts);
+  return out;
+}
+
+/**
+ * Write the frame at `out[offset…]` (the caller made room for 16 + body.length bytes). The native
+ * transport encodes straight into its write arena with this, so a reply costs no frame buffer.
+ */
+export function encodeFrameInto(out: Uint8Array, offset: number, commandId: number, body: Uint8Array, opts: EncodeOptions | undefined): void {
+  writeHeader(out, offset, {
     length: HEADER_LENGTH + body.length,
-    version: opts.version ?? DEFAULT_VERSION,
-    flag: opts.flag ?? 0,
+    version: opts?.version ?? DEFAULT_VERSION,
+    flag: opts?.flag ?? 0,
     serviceId: commandId >>> 8,
     commandId,
-    seq: opts.seq ?? 0,
-    reserved: opts.reserved ?? 0,
+    seq: opts?.seq ?? 0,
+    reserved: opts?.reserved ?? 0,
   });
-  out.set(body, HEADER_LENGTH);
-  return out;
+  copyInto(out, offset + HEADER_LENGTH, body);
 }

@@ -160,7 +160,7 @@ function registerNetMetrics(m: MetricSet): void {
   m.counter('net_pdu_writes_total', 'Writes of one or more whole PDUs', () => c.pduWrites);
   m.counter('net_bytes_received_total', 'Bytes read from sockets', () => c.bytesIn + (nativeStatsIfLoaded()?.bytesIn ?? 0));
   m.counter('net_bytes_sent_total', 'Bytes queued for sockets', () => c.bytesOut + (nativeStatsIfLoaded()?.bytesOut ?? 0));
-  m.counter('net_native_batches_total', 'Readiness batches the native epoll loop handed to JS', () => nativeStatsIfLoaded()?.batches ?? 0);
+  m.counter('net_native_batches_total', 'Calls of the native epoll loop into JS (one per slice of ready sockets)', () => nativeStatsIfLoaded()?.batches ?? 0);
 }
 
 /** Where a server's metrics are served, from its .conf. Undefined when `MetricsPort` is not set. */
