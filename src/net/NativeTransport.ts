@@ -279,8 +279,8 @@ class NativeLoop {
 }
 
 /**
- * TT_NET_SOCKETS_PER_CALL: ready sockets per JS call (native/Loop.cc RunBatch; default 128). A
- * tuning knob for benchmarks (bench/README.md compares 1024, 128 and 64), not a setting servers need.
+ * TT_NET_SOCKETS_PER_CALL: ready sockets per JS call (native/Loop.cc RunBatch; default 64). A
+ * tuning knob for benchmarks (bench/README.md compares slice sizes), not a setting servers need.
  */
 function loopOptionsFromEnv(): { socketsPerCall?: number } {
   const v = Number(process.env.TT_NET_SOCKETS_PER_CALL);

@@ -18,6 +18,20 @@ export function copyInto(dst: Uint8Array, at: number, src: Uint8Array): void {
 /** A new Buffer holding src[start, end): the copy a Conn keeps of bytes it was only lent. */
 export function copyOut(src: Uint8Array, start: number, end: number): Buffer {
   const out = Buffer.allocUnsafe(end - start);
-  u8Set.call(out, u8Subarray.call(src, start, end), 0);
+  u8Set.call(out, u8Subarray.call(plainView(src), start, end), 0);
   return out;
+}
+
+// subarray() of a Buffer looks up Buffer[Symbol.species] (two generic property loads per call);
+// of a plain Uint8Array it does not. The native transport lends the same read buffer on every
+// call, so one plain view of the last source serves them all.
+let viewOf: Uint8Array | undefined;
+let view: Uint8Array = new Uint8Array(0);
+
+function plainView(src: Uint8Array): Uint8Array {
+  if (src !== viewOf) {
+    view = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+    viewOf = src;
+  }
+  return view;
 }
