@@ -14,9 +14,12 @@ import { DbPending, PendingRequest } from '../../src/servers/msg/DbPending';
 import { TestSystem, RunningMsg } from '../e2e/TestSystem';
 import { DbRelay } from './support/DbRelay';
 import { startBehindRelay } from './support/behindRelay';
-import { BOB, noImmediateReply } from './support/commands';
+import { BOB, WINDOWS, noImmediateReply } from './support/commands';
+import { TtClient } from '../../src/client/TtClient';
+import { wirePassword } from '../../src/pdu/crypto';
 
 const LINK_LOG = 'db_proxy link closed with requests in flight; failure replies sent where the reply has a failure field, the rest dropped';
+const LOGIN_LOG = 'db_proxy link closed with logins waiting for validation; refused them (no db server)';
 const TIMEOUT_LOG = 'db_proxy did not answer in time; failure replies sent where the reply has a failure field, the rest dropped';
 
 const cap = captureLog();
@@ -76,6 +79,33 @@ test('the broken link\'s requests end at once (failure reply with the seq, or a 
     relay.hold.clear();
     relay.release();
     await bob.close();
+  }
+});
+
+test('a login whose validate request was on the broken link is refused at once with its seq, not at the login deadline', async () => {
+  relay.hold.add(Cid.CID_OTHER_VALIDATE_RSP);
+  const c = await TtClient.connect('127.0.0.1', sys.msgPort(), { firstSeq: 777 });
+  try {
+    const seq = c.send(Cid.CID_LOGIN_REQ_USERLOGIN, IM.Login.IMLoginReq, {
+      userName: 'carol', password: wirePassword('123456'), onlineStatus: 1, clientType: WINDOWS, clientVersion: 'test',
+    });
+    await until(() => relay.heldCount(Cid.CID_OTHER_VALIDATE_RSP) === 1, 5000, 'db_proxy answered the validate (held)');
+    const from = cap.lines.length;
+    const t0 = Date.now();
+    relay.dropLinkOf(Cid.CID_OTHER_VALIDATE_RSP);
+    const { msg: res, pdu } = await c.waitMsg(Cid.CID_LOGIN_RES_USERLOGIN, IM.Login.IMLoginRes, undefined, 3000);
+    assert.ok(Date.now() - t0 < 3000, 'at once: the login deadline is 15 s');
+    assert.equal(pdu.header.seq, seq);
+    assert.equal(res.resultCode, IM.BaseDefine.ResultType.REFUSE_REASON_NO_DB_SERVER);
+    assert.equal(res.userInfo, null);
+    await c.closedPromise;
+    const lines = cap.lines.slice(from).filter((l) => l.msg === LOGIN_LOG);
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]!.refused, 1);
+  } finally {
+    relay.hold.clear();
+    relay.release();
+    await c.close();
   }
 });
 

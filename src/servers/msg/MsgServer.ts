@@ -115,6 +115,7 @@ export class MsgServer {
    * happened: no ack either way), with one log line per link.
    */
   onDbLinkClosed(link: PeerConn): void {
+    this.refuseLoginsOn(link);
     let answered = 0;
     let dropped = 0;
     const cids = new Set<number>();
@@ -129,6 +130,36 @@ export class MsgServer {
     this.log.warn({
       peer: link.peer, expired: n, answered, dropped, replyCids: [...cids].map((c) => `0x${c.toString(16).padStart(4, '0')}`),
     }, 'db_proxy link closed with requests in flight; failure replies sent where the reply has a failure field, the rest dropped');
+  }
+
+  /**
+   * Logins whose validate request is on a db_proxy link and not yet answered. Only in-flight logins
+   * are here (a handful at a time), so an idle connection costs nothing for it.
+   */
+  private readonly loginsInFlight = new Map<MsgConn, PeerConn>();
+
+  /** handleLogin sent the validate request on `link`. */
+  loginSent(conn: MsgConn, link: PeerConn): void { this.loginsInFlight.set(conn, link); }
+
+  /** The validate reply arrived (or the connection is gone). */
+  loginSettled(conn: MsgConn): void { this.loginsInFlight.delete(conn); }
+
+  /**
+   * The link a validate request went out on closed: that login will never be answered. Refuse it
+   * now with REFUSE_REASON_NO_DB_SERVER and its seq, as a login started while no db_proxy link was
+   * up is, instead of letting it wait for the login deadline (code 3).
+   */
+  private refuseLoginsOn(link: PeerConn): void {
+    let n = 0;
+    for (const [conn, l] of this.loginsInFlight) {
+      if (l !== link) continue;
+      this.loginsInFlight.delete(conn);
+      if (conn.closed || conn.open || conn.loginName === undefined) continue;
+      this.refuseLogin(conn, conn.loginSeq, IM.BaseDefine.ResultType.REFUSE_REASON_NO_DB_SERVER);
+      conn.close();
+      n++;
+    }
+    if (n > 0) this.log.warn({ peer: link.peer, refused: n }, 'db_proxy link closed with logins waiting for validation; refused them (no db server)');
   }
 
   get db(): DbProxyPool { return this.links.db; }
@@ -149,6 +180,7 @@ export class MsgServer {
   /** servers.md §4.3 step 5: the close path of every client connection. */
   onConnClosed(conn: MsgConn): void {
     this.conns.delete(conn.handle);
+    this.loginsInFlight.delete(conn);
     this.ticker.delete(conn);
     if (!conn.open) return;
     conn.open = false;

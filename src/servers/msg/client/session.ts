@@ -44,10 +44,13 @@ export function handleLogin(conn: MsgConn, pdu: Pdu): void {
   conn.setClientType(req.clientType);
   // client_version is not kept: nothing reads it, and a string per idle connection is memory.
   const body = encodeBody(IM.Server.IMValidateReq, { userName: req.userName, password: req.password, attachData: handleContext(conn.handle) });
-  if (!db.send('login', s.reframe(pdu.header, Cid.CID_OTHER_VALIDATE_REQ, body))) {
+  const link = db.send('login', s.reframe(pdu.header, Cid.CID_OTHER_VALIDATE_REQ, body));
+  if (!link) {
     s.refuseLogin(conn, pdu.header.seq, IM.BaseDefine.ResultType.REFUSE_REASON_NO_DB_SERVER);
     conn.close();
+    return;
   }
+  s.loginSent(conn, link);
 }
 
 /**

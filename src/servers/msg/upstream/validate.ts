@@ -18,6 +18,7 @@ export function onValidateRsp(s: MsgServer, _link: PeerConn, pdu: Pdu): void {
   const rsp = decodeBody(IM.Server.IMValidateRsp, pdu);
   const ctx = parseContext(rsp.attachData);
   const conn = ctx ? s.conns.get(ctx.handle) : undefined;
+  if (conn && conn.loginName === rsp.userName) s.loginSettled(conn);
   if (!conn || conn.open || conn.closed || conn.loginName !== rsp.userName) {
     s.log.debug({ user: rsp.userName }, 'validate reply for a connection that is gone; dropped');
     return;
