@@ -282,15 +282,15 @@ void Loop::RunBatch(bool pollEpoll) {
     if (n > 0) {
       events_ += n;
       for (int i = 0; i < n && !dead_; i++) {
-        // JS gets the sockets of one epoll_wait in slices of socketsPerCall_ (64), each answered
+        // JS gets the sockets of one epoll_wait in slices of socketsPerCall_ (32), each answered
         // (Dispatch, then FlushDirty's sends) before the next slice is read. Hazard, found in
         // bench/echo at 1,000 busy connections: reading every ready socket before the first reply
         // leaves means no send for milliseconds, so this CPU never runs NET_RX. The peers' CPUs
         // meanwhile free the skbs of our earlier replies, which the kernel defers back to the CPU
         // that allocated them (skb_attempt_defer_free) and, after 32 without a NET_RX here, kicks
-        // over with an IPI: ~12 per 1,000 echoes in slices of 128 and more with whole batches,
-        // 4 in slices of 64, 2 for the C server, each an interrupt plus a hypervisor exit in a
-        // VM. Smaller slices pay more JS calls than they save (bench/README.md).
+        // over with an IPI: ~24 per 1,000 echoes with whole batches, 12 in slices of 128, 3-4 in
+        // slices of 32-64, 2 for the C server; each is an interrupt plus a hypervisor exit in a VM.
+        // Much smaller slices pay more in JS calls than they save (bench/README.md).
         if (i > 0 && i % socketsPerCall_ == 0) DispatchMidBatch();
         HandleEvent(events_buf_[i]);
       }

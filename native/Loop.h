@@ -48,7 +48,7 @@ struct LoopOptions {
   size_t readBufferBytes = 1 << 20;
   uint32_t maxRecords = 8192;
   // Ready sockets read per JS call (at most kMaxEvents come from one epoll_wait; see RunBatch).
-  uint32_t socketsPerCall = 64;
+  uint32_t socketsPerCall = 32;
 };
 
 class Loop {
@@ -143,7 +143,7 @@ class Loop {
   uint32_t* records_ = nullptr;
   uint32_t recCap_ = 0;
   uint32_t recCount_ = 0;
-  int socketsPerCall_ = 64;
+  int socketsPerCall_ = 32;
   std::vector<uint32_t> deferred_;  // records produced while JS runs or outside a batch
 
   SmallBlockCache blockCache_;  // before socks_: destroyed after every OutBuf (OutBuf.h)

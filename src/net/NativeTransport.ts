@@ -279,7 +279,7 @@ class NativeLoop {
 }
 
 /**
- * TT_NET_SOCKETS_PER_CALL: ready sockets per JS call (native/Loop.cc RunBatch; default 64). A
+ * TT_NET_SOCKETS_PER_CALL: ready sockets per JS call (native/Loop.cc RunBatch; default 32). A
  * tuning knob for benchmarks (bench/README.md compares slice sizes), not a setting servers need.
  */
 function loopOptionsFromEnv(): { socketsPerCall?: number } {

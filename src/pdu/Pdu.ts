@@ -1,4 +1,4 @@
-import { HEADER_LENGTH, PduHeader, DEFAULT_VERSION, writeHeader } from './header';
+import { HEADER_LENGTH, PduHeader, DEFAULT_VERSION, writeHeaderFields } from './header';
 import { copyInto } from '../util/bytes';
 
 /**
@@ -29,14 +29,7 @@ export function encodeFrame(commandId: number, body: Uint8Array, opts: EncodeOpt
  * transport encodes straight into its write arena with this, so a reply costs no frame buffer.
  */
 export function encodeFrameInto(out: Uint8Array, offset: number, commandId: number, body: Uint8Array, opts: EncodeOptions | undefined): void {
-  writeHeader(out, offset, {
-    length: HEADER_LENGTH + body.length,
-    version: opts?.version ?? DEFAULT_VERSION,
-    flag: opts?.flag ?? 0,
-    serviceId: commandId >>> 8,
-    commandId,
-    seq: opts?.seq ?? 0,
-    reserved: opts?.reserved ?? 0,
-  });
+  writeHeaderFields(out, offset, HEADER_LENGTH + body.length, opts?.version ?? DEFAULT_VERSION, opts?.flag ?? 0,
+    commandId >>> 8, commandId, opts?.seq ?? 0, opts?.reserved ?? 0);
   copyInto(out, offset + HEADER_LENGTH, body);
 }

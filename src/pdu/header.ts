@@ -45,13 +45,20 @@ export function peekLength(buf: Uint8Array, offset: number): number {
 }
 
 export function writeHeader(buf: Uint8Array, offset: number, h: PduHeader): void {
-  writeU32(buf, offset, h.length);
-  writeU16(buf, offset + 4, h.version);
-  writeU16(buf, offset + 6, h.flag);
-  writeU16(buf, offset + 8, h.serviceId);
-  writeU16(buf, offset + 10, h.commandId);
-  writeU16(buf, offset + 12, h.seq);
-  writeU16(buf, offset + 14, h.reserved);
+  writeHeaderFields(buf, offset, h.length, h.version, h.flag, h.serviceId, h.commandId, h.seq, h.reserved);
+}
+
+/** writeHeader without the object: the send path (encodeFrameInto) calls this once per frame. */
+export function writeHeaderFields(
+  b: Uint8Array, o: number, length: number, version: number, flag: number, serviceId: number, commandId: number, seq: number, reserved: number,
+): void {
+  b[o] = (length >>> 24) & 0xff; b[o + 1] = (length >>> 16) & 0xff; b[o + 2] = (length >>> 8) & 0xff; b[o + 3] = length & 0xff;
+  b[o + 4] = (version >>> 8) & 0xff; b[o + 5] = version & 0xff;
+  b[o + 6] = (flag >>> 8) & 0xff; b[o + 7] = flag & 0xff;
+  b[o + 8] = (serviceId >>> 8) & 0xff; b[o + 9] = serviceId & 0xff;
+  b[o + 10] = (commandId >>> 8) & 0xff; b[o + 11] = commandId & 0xff;
+  b[o + 12] = (seq >>> 8) & 0xff; b[o + 13] = seq & 0xff;
+  b[o + 14] = (reserved >>> 8) & 0xff; b[o + 15] = reserved & 0xff;
 }
 
 function readU32(b: Uint8Array, o: number): number {

@@ -9,6 +9,8 @@
  */
 const u8Set = Uint8Array.prototype.set;
 const u8Subarray = Uint8Array.prototype.subarray;
+// Likewise: `Buffer` is a global, and a global load per PDU is not free either.
+const allocUnsafe = Buffer.allocUnsafe;
 
 /** dst[at, at + src.length) = src. */
 export function copyInto(dst: Uint8Array, at: number, src: Uint8Array): void {
@@ -17,7 +19,7 @@ export function copyInto(dst: Uint8Array, at: number, src: Uint8Array): void {
 
 /** A new Buffer holding src[start, end): the copy a Conn keeps of bytes it was only lent. */
 export function copyOut(src: Uint8Array, start: number, end: number): Buffer {
-  const out = Buffer.allocUnsafe(end - start);
+  const out = allocUnsafe(end - start);
   u8Set.call(out, u8Subarray.call(plainView(src), start, end), 0);
   return out;
 }
