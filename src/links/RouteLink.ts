@@ -31,6 +31,14 @@ export interface RouteLinkOptions extends Omit<LinkGroupOptions, 'kind' | 'timeW
      * 0: flush right after the greeting.
      */
     flushDelayMs: number;
+    /**
+     * A master link that has been silent this long is treated like no master: relays queue
+     * instead of going into a socket that may be dead (servers.md §6.2: a dead link is only
+     * noticed at the 30 s timeout, and everything relayed meanwhile was lost). route_server sends
+     * a heartbeat after 5 s without other traffic, so a live master is never this quiet; when it
+     * is heard from again the queue goes out to it. 0: never (relays go to any open master).
+     */
+    quietAfterMs?: number;
   };
 }
 
@@ -57,10 +65,26 @@ export class RouteLink extends LinkGroup {
   relay(frame: Uint8Array): boolean {
     const q = this.queue;
     if (!q) return this.sendMaster(frame);
-    if (q.size === 0 && this.sendMaster(frame)) return true;
-    if (q.size === 0) this.log.warn({ limits: q.limits }, 'no route master link; queuing route relays until one is up');
-    q.push(frame, nowMs());
+    const now = nowMs();
+    const quiet = this.masterQuiet(now);
+    if (q.size === 0 && !quiet && this.sendMaster(frame)) return true;
+    if (q.size === 0) {
+      if (quiet) {
+        this.log.warn({ peer: this.master!.peer, silentMs: now - this.master!.lastRecv, limits: q.limits },
+          'route master link silent; queuing route relays until it is heard from or another master is up');
+      } else {
+        this.log.warn({ limits: q.limits }, 'no route master link; queuing route relays until one is up');
+      }
+    }
+    q.push(frame, now);
     return true;
+  }
+
+  /** The master is open but has sent nothing for quietAfterMs: it may be dead without a FIN. */
+  private masterQuiet(now: number): boolean {
+    const m = this.master;
+    const after = this.ropts.relayQueue?.quietAfterMs ?? 0;
+    return m !== undefined && m.open && after > 0 && now - m.lastRecv > after;
   }
 
   /** Send to the master link; false (and nothing sent) when no route link is open. */
@@ -84,7 +108,7 @@ export class RouteLink extends LinkGroup {
     if (!q) return;
     q.expire(now);
     const m = this.master;
-    if (q.size > 0 && m?.open && now - m.connectedAt >= this.ropts.relayQueue!.flushDelayMs) this.flush();
+    if (q.size > 0 && m?.open && now - m.connectedAt >= this.ropts.relayQueue!.flushDelayMs && !this.masterQuiet(now)) this.flush();
     const d = q.takeDropped();
     if (d.overCap + d.tooOld > 0) {
       // The relays are of stored data (messages, read acks, notifies): receivers still get them from storage.

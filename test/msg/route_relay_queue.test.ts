@@ -71,7 +71,7 @@ function bobsTexts(): string[] {
 
 test('route relay queue settings: optional, defaults 10,000 frames / 8 MiB / 60 s / 2 s flush delay, checked', () => {
   const conf = readMsgConfig(writeTestConf('msg'));
-  assert.deepEqual(conf.routeRelay, { maxFrames: 10_000, maxBytes: 8 * 1024 * 1024, maxAgeMs: 60_000, flushDelayMs: 2000 });
+  assert.deepEqual(conf.routeRelay, { maxFrames: 10_000, maxBytes: 8 * 1024 * 1024, maxAgeMs: 60_000, flushDelayMs: 2000, quietAfterMs: 12_000 });
   assert.throws(() => readMsgConfig(writeTestConf('msg', { RouteRelayQueueFrames: 0 })), /RouteRelayQueueFrames/);
   assert.throws(() => readMsgConfig(writeTestConf('msg', { RouteRelayMaxAgeMs: 0 })), /RouteRelayMaxAgeMs/);
 });

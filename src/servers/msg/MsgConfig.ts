@@ -31,9 +31,10 @@ export interface MsgConfig {
   /**
    * Not in the original (servers.md §6.6 item 6 Rewrite): the queue of route relays kept while
    * there is no master route link (RouteRelayQueueFrames, RouteRelayQueueBytes, RouteRelayMaxAgeMs)
-   * and how long a new master is up before the queue goes out (RouteRelayFlushDelayMs).
+   * and how long a new master is up before the queue goes out (RouteRelayFlushDelayMs); a master
+   * silent for RouteMasterQuietMs counts as none (RouteLink relayQueue.quietAfterMs).
    */
-  routeRelay: RelayQueueLimits & { flushDelayMs: number };
+  routeRelay: RelayQueueLimits & { flushDelayMs: number; quietAfterMs: number };
 }
 
 export function readMsgConfig(path: string): MsgConfig {
@@ -57,12 +58,17 @@ export function readMsgConfig(path: string): MsgConfig {
     maxBytes: conf.optInt('RouteRelayQueueBytes', DEFAULT_RELAY_LIMITS.maxBytes),
     maxAgeMs: conf.optInt('RouteRelayMaxAgeMs', DEFAULT_RELAY_LIMITS.maxAgeMs),
     flushDelayMs: conf.optInt('RouteRelayFlushDelayMs', 2000),
+    // Over two of route_server's 5 s heartbeat periods (a tick of slack each): never a live link.
+    quietAfterMs: conf.optInt('RouteMasterQuietMs', 12_000),
   };
   // 0 frames/bytes/age would be "no queue": say so by configuration error rather than silently.
   if (routeRelay.maxFrames < 1) throw conf.error('RouteRelayQueueFrames', 'must be a positive number of frames');
   if (routeRelay.maxBytes < 1) throw conf.error('RouteRelayQueueBytes', 'must be a positive number of bytes');
   if (routeRelay.maxAgeMs < 1) throw conf.error('RouteRelayMaxAgeMs', 'must be a positive number of milliseconds');
   if (routeRelay.flushDelayMs < 0) throw conf.error('RouteRelayFlushDelayMs', 'must be 0 or a positive number of milliseconds');
+  if (routeRelay.quietAfterMs !== 0 && routeRelay.quietAfterMs < 6000) {
+    throw conf.error('RouteMasterQuietMs', 'must be 0 (off) or at least 6000: route_server heartbeats only every 5 s');
+  }
   return {
     path,
     listenIps: conf.ipList('ListenIP'),
