@@ -222,35 +222,21 @@ Napi::Value WriteBatch(const Napi::CallbackInfo& info) {
   TT_GUARD_END(env)
 }
 
-Napi::Value Close(const Napi::CallbackInfo& info) {
+// close(id), pause(id), resume(id): an id and nothing back.
+template <void (*Op)(Loop*, double)>
+Napi::Value IdCall(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TT_GUARD_BEGIN
   Loop* loop = GetLoop(env);
   double id;
-  if (loop && ArgNumber(info, 0, &id)) loop->Close(id);
+  if (loop && ArgNumber(info, 0, &id)) Op(loop, id);
   return env.Undefined();
   TT_GUARD_END(env)
 }
 
-Napi::Value Pause(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  TT_GUARD_BEGIN
-  Loop* loop = GetLoop(env);
-  double id;
-  if (loop && ArgNumber(info, 0, &id)) loop->Pause(id, true);
-  return env.Undefined();
-  TT_GUARD_END(env)
-}
-
-Napi::Value Resume(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  TT_GUARD_BEGIN
-  Loop* loop = GetLoop(env);
-  double id;
-  if (loop && ArgNumber(info, 0, &id)) loop->Pause(id, false);
-  return env.Undefined();
-  TT_GUARD_END(env)
-}
+void CloseOp(Loop* l, double id) { l->Close(id); }
+void PauseOp(Loop* l, double id) { l->Pause(id, true); }
+void ResumeOp(Loop* l, double id) { l->Pause(id, false); }
 
 Napi::Value Queued(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -288,9 +274,9 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("write", Napi::Function::New(env, Write, "write"));
   exports.Set("writeMany", Napi::Function::New(env, WriteMany, "writeMany"));
   exports.Set("writeBatch", Napi::Function::New(env, WriteBatch, "writeBatch"));
-  exports.Set("close", Napi::Function::New(env, Close, "close"));
-  exports.Set("pause", Napi::Function::New(env, Pause, "pause"));
-  exports.Set("resume", Napi::Function::New(env, Resume, "resume"));
+  exports.Set("close", Napi::Function::New(env, IdCall<CloseOp>, "close"));
+  exports.Set("pause", Napi::Function::New(env, IdCall<PauseOp>, "pause"));
+  exports.Set("resume", Napi::Function::New(env, IdCall<ResumeOp>, "resume"));
   exports.Set("queued", Napi::Function::New(env, Queued, "queued"));
   exports.Set("stats", Napi::Function::New(env, Stats, "stats"));
   exports.Set("recordWords", Napi::Number::New(env, ttnet::kRecordWords));

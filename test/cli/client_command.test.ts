@@ -1,23 +1,15 @@
 // `tt client` logs in through login_server's HTTP answer the way a shipped client does and sends a
 // text that another user really receives (the original C++ test client could not log in at all).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
-import { resetDatabase, flushRedis, repoRoot } from '../helpers';
-import { TestSystem } from '../e2e/TestSystem';
+import { repoRoot } from '../helpers';
+import { TestSystem, useFreshSystem } from '../e2e/TestSystem';
 
 let sys: TestSystem;
 
-before(async () => {
-  await resetDatabase();
-  await flushRedis();
-  sys = await TestSystem.start();
-});
-
-after(async () => {
-  await sys?.stop();
-});
+useFreshSystem((s) => { sys = s; });
 
 function tt(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { Logger } from '../../src/util/log';
 import { repoRoot } from '../../src/cli/provision/paths';
-import { writeTestConf, ConfOverrides } from '../helpers';
+import { before, after } from 'node:test';
+import { writeTestConf, ConfOverrides, resetDatabase, flushRedis } from '../helpers';
 import type { RunningServer } from '../../src/cli/serverModule';
 import { start as startDbProxy } from '../../src/servers/db_proxy';
 import { start as startRoute } from '../../src/servers/route';
@@ -231,6 +232,23 @@ export class TestSystem {
     for (const m of this.msgs.splice(0).reverse()) await m.stop();
     for (const s of this.others.splice(0).reverse()) await s.stop();
   }
+}
+
+/**
+ * The usual set-up of a test file: an empty test database and Redis, then one system for the
+ * whole file, started before its first test and stopped after its last. `use` receives it.
+ */
+export function useFreshSystem(use: (sys: TestSystem) => void, opts: SystemOptions = {}): void {
+  let sys: TestSystem | undefined;
+  before(async () => {
+    await resetDatabase();
+    await flushRedis();
+    sys = await TestSystem.start(opts);
+    use(sys);
+  });
+  after(async () => {
+    await sys?.stop();
+  });
 }
 
 export function sleep(ms: number): Promise<void> {

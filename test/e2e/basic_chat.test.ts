@@ -1,23 +1,14 @@
 // One msg_server with the real db_proxy, route_server and login_server: login, presence, a 1:1
 // message stored before it is acked, and the failure replies of a login.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resetDatabase, flushRedis } from '../helpers';
 import { Cid } from '../../src/pdu/commands';
 import { IM } from '../../src/pdu/gen/im';
-import { TestSystem } from './TestSystem';
+import { TestSystem, useFreshSystem } from './TestSystem';
 
 let sys: TestSystem;
 
-before(async () => {
-  await resetDatabase();
-  await flushRedis();
-  sys = await TestSystem.start();
-});
-
-after(async () => {
-  await sys?.stop();
-});
+useFreshSystem((s) => { sys = s; });
 
 test('login succeeds with the demo password and announces the user online to PC clients', async () => {
   const alice = await sys.loggedIn('alice');

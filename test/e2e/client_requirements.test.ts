@@ -1,32 +1,21 @@
 // What the real third-party clients depend on (clients.md), through the real db_proxy, route_server,
 // login_server and msg_server: the Go client's seq-0 requests and plain-text msg_data, the C++
 // client's spoofed read ack, and the dropped message to oneself.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resetDatabase, flushRedis } from '../helpers';
 import { Cid } from '../../src/pdu/commands';
 import { decodeBody } from '../../src/pdu/codec';
 import { IM } from '../../src/pdu/gen/im';
 import { wirePassword } from '../../src/pdu/crypto';
 import type { TtClient } from '../../src/client/TtClient';
-import { TestSystem, sleep } from './TestSystem';
+import { TestSystem, useFreshSystem, sleep } from './TestSystem';
+import { ALICE, ANDROID, BOB } from '../msg/support/commands';
 
-const ALICE = 1;
-const BOB = 2;
 const SINGLE = IM.BaseDefine.SessionType.SESSION_TYPE_SINGLE;
-const ANDROID = IM.BaseDefine.ClientType.CLIENT_TYPE_ANDROID;
 
 let sys: TestSystem;
 
-before(async () => {
-  await resetDatabase();
-  await flushRedis();
-  sys = await TestSystem.start();
-});
-
-after(async () => {
-  await sys?.stop();
-});
+useFreshSystem((s) => { sys = s; });
 
 async function unreadTotal(c: TtClient, from: number): Promise<number> {
   const { msg } = await c.request(Cid.CID_MSG_UNREAD_CNT_REQUEST, IM.Message.IMUnreadMsgCntReq, { userId: c.userId },

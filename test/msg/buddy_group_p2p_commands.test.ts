@@ -2,12 +2,11 @@
 // and msg on MariaDB/Redis): removing a recent session (and the notify to the user's other
 // terminals), changing the signature (and the notify to everyone), shielding a group, and P2P
 // commands relayed with the sender id the server decides.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resetDatabase, flushRedis } from '../helpers';
 import { Cid } from '../../src/pdu/commands';
 import { IM } from '../../src/pdu/gen/im';
-import { TestSystem } from '../e2e/TestSystem';
+import { TestSystem, useFreshSystem } from '../e2e/TestSystem';
 import { ALICE, ANDROID, BOB, CAROL, WINDOWS, nothingArrives, redisRun } from './support/commands';
 
 const SINGLE = IM.BaseDefine.SessionType.SESSION_TYPE_SINGLE;
@@ -15,15 +14,7 @@ const GROUP = IM.BaseDefine.SessionType.SESSION_TYPE_GROUP;
 
 let sys: TestSystem;
 
-before(async () => {
-  await resetDatabase();
-  await flushRedis();
-  sys = await TestSystem.start();
-});
-
-after(async () => {
-  await sys?.stop();
-});
+useFreshSystem((s) => { sys = s; });
 
 async function recentSessionIds(c: Awaited<ReturnType<TestSystem['loggedIn']>>): Promise<number[]> {
   const { msg } = await c.request(Cid.CID_BUDDY_LIST_RECENT_CONTACT_SESSION_REQUEST, IM.Buddy.IMRecentContactSessionReq,

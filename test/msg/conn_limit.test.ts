@@ -1,13 +1,13 @@
 // MaxClientConns (servers.md §1.11 Rewrite): msg_server closes a client connection at accept once it
 // holds that many, logged in or not, with a rate-limited log line and a counter; the connections it
 // holds keep working, and a freed place can be taken again. Unset, nothing is refused (original).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resetDatabase, flushRedis, writeTestConf } from '../helpers';
+import { writeTestConf } from '../helpers';
 import { captureLog, until } from '../net/support/transports';
 import { Cid } from '../../src/pdu/commands';
 import { readMsgConfig } from '../../src/servers/msg/MsgConfig';
-import { TestSystem, sleep } from '../e2e/TestSystem';
+import { TestSystem, useFreshSystem, sleep } from '../e2e/TestSystem';
 import { BOB } from './support/commands';
 
 const MAX = 3;
@@ -16,15 +16,7 @@ const REFUSED_LOG = 'client connection limit reached (MaxClientConns); connectio
 const cap = captureLog();
 let sys: TestSystem;
 
-before(async () => {
-  await resetDatabase();
-  await flushRedis();
-  sys = await TestSystem.start({ msgOverrides: { MaxClientConns: MAX }, msgLog: cap.log });
-});
-
-after(async () => {
-  await sys?.stop();
-});
+useFreshSystem((s) => { sys = s; }, { msgOverrides: { MaxClientConns: MAX }, msgLog: cap.log });
 
 async function closedWithin(p: Promise<void>, ms: number): Promise<boolean> {
   return Promise.race([p.then(() => true), sleep(ms).then(() => false)]);

@@ -2,28 +2,19 @@
 // login and msg on MariaDB/Redis): device tokens (mobile only, reply with user_id), push shield set
 // and query, a phone kicking the same user's PC, the PC-login-status notify reaching the user's
 // phone, and the code-3 answer to a login still pending at the login deadline.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { resetDatabase, flushRedis } from '../helpers';
 import { Cid } from '../../src/pdu/commands';
 import { IM } from '../../src/pdu/gen/im';
 import { TtClient } from '../../src/client/TtClient';
 import { wirePassword } from '../../src/pdu/crypto';
-import { TestSystem, sleep } from '../e2e/TestSystem';
+import { TestSystem, useFreshSystem, sleep } from '../e2e/TestSystem';
 import { ALICE, ANDROID, BOB, CAROL, WINDOWS, eventually, noImmediateReply, nothingArrives, redisRun } from './support/commands';
 
 let sys: TestSystem;
 
-before(async () => {
-  await resetDatabase();
-  await flushRedis();
-  sys = await TestSystem.start();
-});
-
-after(async () => {
-  await sys?.stop();
-});
+useFreshSystem((s) => { sys = s; });
 
 test('device token from a phone: answered at once with the session user id; stored under that user and client type', async () => {
   const phone = await sys.loggedIn('bob', 0, ANDROID);

@@ -3,28 +3,19 @@
 // session user and notifies the receiver's PC terminals with the file_server's addresses;
 // has-offline lists it with those addresses and no context; del-offline removes only the session
 // user's own records (the original let anyone delete anyone's).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resetDatabase, flushRedis } from '../helpers';
 import { Cid } from '../../src/pdu/commands';
 import { IM } from '../../src/pdu/gen/im';
 import type { TtClient } from '../../src/client/TtClient';
-import { TestSystem, sleep } from '../e2e/TestSystem';
+import { TestSystem, useFreshSystem, sleep } from '../e2e/TestSystem';
 import { ALICE, ANDROID, BOB, CAROL, WINDOWS, eventually, nothingArrives } from './support/commands';
 
 const OFFLINE = IM.BaseDefine.TransferFileType.FILE_TYPE_OFFLINE;
 
 let sys: TestSystem;
 
-before(async () => {
-  await resetDatabase();
-  await flushRedis();
-  sys = await TestSystem.start({ file: true });
-});
-
-after(async () => {
-  await sys?.stop();
-});
+useFreshSystem((s) => { sys = s; }, { file: true });
 
 async function hasOffline(c: TtClient, claimedUser = c.userId): Promise<{ msg: IM.File.IMFileHasOfflineRsp; seq: number; sent: number }> {
   const sent = c.send(Cid.CID_FILE_HAS_OFFLINE_REQ, IM.File.IMFileHasOfflineReq, { userId: claimedUser });

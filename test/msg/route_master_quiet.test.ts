@@ -9,12 +9,10 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { resetDatabase, flushRedis, writeTestConf } from '../helpers';
 import { captureLog, until } from '../net/support/transports';
-import { Cid } from '../../src/pdu/commands';
-import { IM } from '../../src/pdu/gen/im';
 import { start as startRoute, RouteServer } from '../../src/servers/route';
 import type { TtClient } from '../../src/client/TtClient';
 import { TestSystem, RunningMsg, sleep } from '../e2e/TestSystem';
-import { ALICE, BOB } from './support/commands';
+import { ALICE, BOB, inboxTexts } from './support/commands';
 
 const QUIET_LOG = 'route master link silent; queuing route relays until it is heard from or another master is up';
 const FLUSH_LOG = 'queued route relays sent to the master link';
@@ -73,9 +71,6 @@ after(async () => {
   await proxy?.close();
 });
 
-function bobsTexts(): string[] {
-  return bob.inbox.filter((p) => p.header.commandId === Cid.CID_MSG_DATA).map((p) => bob.cipher.decryptText(IM.Message.IMMsgData.decode(p.body).msgData));
-}
 
 test('RouteMasterQuietMs: 12 s by default, 0 turns it off, below 6 s refused', async () => {
   const { readMsgConfig } = await import('../../src/servers/msg/MsgConfig');
@@ -112,5 +107,5 @@ test('relays sent while the master is silent are queued, then delivered once it 
   assert.equal(a.server.route.queue!.size, 0);
   assert.equal(cap.lines.slice(from).filter((l) => l.msg === FLUSH_LOG).length, 1);
   await sleep(1500);
-  assert.deepEqual(bobsTexts(), [], 'exactly once');
+  assert.deepEqual(inboxTexts(bob), [], 'exactly once');
 });

@@ -16,7 +16,7 @@ import { readMsgConfig } from '../../src/servers/msg/MsgConfig';
 import { RelayQueue } from '../../src/links/RelayQueue';
 import type { TtClient } from '../../src/client/TtClient';
 import { TestSystem, RunningMsg, sleep } from '../e2e/TestSystem';
-import { ALICE, BOB } from './support/commands';
+import { ALICE, BOB, inboxTexts } from './support/commands';
 
 const DROP_LOG = 'route relays dropped from the no-master queue; receivers on other msg_servers get them from storage';
 const FLUSH_LOG = 'queued route relays sent to the master link';
@@ -62,12 +62,6 @@ async function startRouteAgain(): Promise<void> {
   route = await startRoute({ confPath: writeTestConf('route', { ListenMsgPort: routePort }) });
 }
 
-function bobsTexts(): string[] {
-  return bob.inbox.filter((p) => p.header.commandId === Cid.CID_MSG_DATA).map((p) => {
-    const m = IM.Message.IMMsgData.decode(p.body);
-    return bob.cipher.decryptText(m.msgData);
-  });
-}
 
 test('route relay queue settings: optional, defaults 10,000 frames / 8 MiB / 60 s / 2 s flush delay, checked', () => {
   const conf = readMsgConfig(writeTestConf('msg'));
@@ -82,7 +76,7 @@ test('a message sent while route_server is down is acked, queued, and reaches th
   assert.ok(ack.msgId > 0, 'acked: it is stored');
   assert.equal(a.server.route.queue!.size, 1, 'the relay waits in A\'s queue');
   await sleep(200);
-  assert.deepEqual(bobsTexts(), [], 'nothing can reach bob yet');
+  assert.deepEqual(inboxTexts(bob), [], 'nothing can reach bob yet');
 
   const from = cap.lines.length;
   await startRouteAgain();
@@ -97,7 +91,7 @@ test('a message sent while route_server is down is acked, queued, and reaches th
   assert.equal(flushed[0]!.sent, 1);
   // Once: nothing else arrives (route_server relays to the other links only, and the queue is empty).
   await sleep(1500);
-  assert.deepEqual(bobsTexts(), [], 'delivered exactly once');
+  assert.deepEqual(inboxTexts(bob), [], 'delivered exactly once');
   // And the relay path works normally again.
   await alice.sendText(BOB, 'after the restart');
   assert.equal((await bob.receiveText(undefined, 5000)).text, 'after the restart');
@@ -122,7 +116,7 @@ test('over the cap the oldest queued relay is dropped with a log line; the rest 
   const second = await bob.receiveText((m) => m.fromUserId === ALICE, 5000);
   assert.deepEqual([first.text, second.text], ['two', 'three'], 'the oldest was dropped, the others kept their order');
   await sleep(1500);
-  assert.deepEqual(bobsTexts(), [], 'the dropped one is not delivered in real time');
+  assert.deepEqual(inboxTexts(bob), [], 'the dropped one is not delivered in real time');
 
   // Dropped from the queue, not lost: it is stored, bob finds it among his messages from alice.
   const { msg } = await bob.request(Cid.CID_MSG_LIST_REQUEST, IM.Message.IMGetMsgListReq, {

@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import { testDb } from '../../helpers';
 import type { RedisPool } from '../../../src/cli/provision/DbSettings';
 import { Cid } from '../../../src/pdu/commands';
+import { IM } from '../../../src/pdu/gen/im';
 import type { TtClient } from '../../../src/client/TtClient';
 
 export const WINDOWS = 0x01;
@@ -12,6 +13,11 @@ export const ANDROID = 0x12;
 export const ALICE = 1;
 export const BOB = 2;
 export const CAROL = 3;
+
+/** The decrypted texts of every CID_MSG_DATA in the client's inbox (what nobody waited for yet). */
+export function inboxTexts(c: TtClient): string[] {
+  return c.inbox.filter((p) => p.header.commandId === Cid.CID_MSG_DATA).map((p) => c.cipher.decryptText(IM.Message.IMMsgData.decode(p.body).msgData));
+}
 
 /**
  * Asserts that no `cid` reached the client for a request answered (or not) at once: a heartbeat
